@@ -13,6 +13,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <optional>
 #include <type_traits>
 
 namespace ck::http {
@@ -20,18 +21,23 @@ namespace ck::http {
 template <typename Executor, typename Fn>
 boost::asio::awaitable<std::invoke_result_t<Fn>> OffloadTo(Executor executor, Fn fn) {
   using T = std::invoke_result_t<Fn>;
-  co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(T)>(
-      [executor, fn = std::move(fn)](auto handler) mutable {
-        boost::asio::post(executor, [fn = std::move(fn), handler = std::move(handler)]() mutable {
-          T result = fn();
+  // The function and its result stay in this coroutine's frame; only pointers travel through
+  // Asio's initiation. g++ 12 corrupts non-trivially-copyable objects captured in the
+  // initiation that Boost 1.74's use_awaitable takes by value (seen as a bad free of a
+  // captured HttpRequest).
+  std::optional<T> result;
+  Fn* function = &fn;
+  std::optional<T>* out = &result;
+  co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void()>(
+      [executor, function, out](auto handler) {
+        boost::asio::post(executor, [function, out, handler = std::move(handler)]() mutable {
+          out->emplace((*function)());
           auto resume_on = boost::asio::get_associated_executor(handler);
-          boost::asio::post(resume_on, [handler = std::move(handler),
-                                        result = std::move(result)]() mutable {
-            std::move(handler)(std::move(result));
-          });
+          boost::asio::post(resume_on, std::move(handler));
         });
       },
       boost::asio::use_awaitable);
+  co_return std::move(*result);
 }
 
 }  // namespace ck::http

@@ -98,7 +98,9 @@ struct KeyCondition {
   std::optional<Range> range;
 };
 // `hash_key` and `range_key` are the key attribute names of the table or index queried; errors
-// use DynamoDB's wording (e.g. "Query condition missed key schema element: ckid").
+// use DynamoDB's wording (e.g. "Query condition missed key schema element: ckid"). Whether the
+// values match the key attributes' declared types ("Condition parameter type does not match
+// schema type") is for the caller to check, as only it knows the table's attribute definitions.
 Result<KeyCondition> ParseKeyCondition(std::string_view text, ExpressionContext& context,
                                        const std::string& hash_key,
                                        const std::optional<std::string>& range_key);

@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# Compares `ck dynamodb` with dynalite (npm) on PutItem, GetItem, UpdateItem and a filtered Scan:
+# same load generator (bench/dynamodb_load.cc), same connections and duration, same durability
+# (both write every acknowledged item to the OS before answering and neither fsyncs per write:
+# ck --durability normal = SQLite WAL synchronous=NORMAL; dynalite --path = LevelDB, sync=false).
+#
+# Also measures ck's startup (spawn to ready file / first 200 on GET /) and idle RSS, and both
+# servers' peak RSS. Runs alternate ck, dynalite, ck, dynalite... and the table reports medians.
+#
+#   bench/dynamodb_vs_dynalite.sh                                  # defaults: 3 runs x 5 s per op
+#   BENCH_DURATION_MS=1000 BENCH_RUNS=1 bench/dynamodb_vs_dynalite.sh   # quick smoke run
+#
+# Environment: BENCH_DURATION_MS (5000), BENCH_WARMUP_MS (500), BENCH_RUNS (3),
+# BENCH_CONNECTIONS (16), BENCH_THREADS (1, load generator threads), BENCH_TRANSPORT (beast =
+# the project's HttpClient; raw = the load generator's minimal HTTP/1.1 client), BENCH_ITEMS (1000),
+# BENCH_OPS ("put get update scan"), BENCH_OUT (bench/results/dynamodb-vs-dynalite.md),
+# BENCH_SERVERS ("ck dynalite"; "dynalite" alone is a smoke test of the harness while ck is not
+# built), CK_BIN / LOAD_BIN to override the binaries.
+#
+# Builds nothing: it expects build/release/src/ck and build/release/bench/ck_dynamodb_load.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CK_BIN="${CK_BIN:-$ROOT/build/release/src/ck}"
+LOAD_BIN="${LOAD_BIN:-$ROOT/build/release/bench/ck_dynamodb_load}"
+NULL_BIN="${NULL_BIN:-$(dirname "$LOAD_BIN")/ck_bench_null_server}"
+DYNALITE_CLI="$ROOT/tests/js/node_modules/dynalite/cli.js"
+DURATION_MS="${BENCH_DURATION_MS:-5000}"
+WARMUP_MS="${BENCH_WARMUP_MS:-500}"
+RUNS="${BENCH_RUNS:-3}"
+CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+THREADS="${BENCH_THREADS:-1}"
+TRANSPORT="${BENCH_TRANSPORT:-beast}"
+ITEMS="${BENCH_ITEMS:-1000}"
+OPS="${BENCH_OPS:-put get update scan}"
+OUT="${BENCH_OUT:-$ROOT/bench/results/dynamodb-vs-dynalite.md}"
+SERVERS="${BENCH_SERVERS:-ck dynalite}"
+COMMAND_LINE="BENCH_SERVERS=\"$SERVERS\" BENCH_DURATION_MS=$DURATION_MS BENCH_WARMUP_MS=$WARMUP_MS BENCH_RUNS=$RUNS BENCH_CONNECTIONS=$CONNECTIONS BENCH_THREADS=$THREADS BENCH_TRANSPORT=$TRANSPORT BENCH_ITEMS=$ITEMS BENCH_OPS=\"$OPS\" bench/dynamodb_vs_dynalite.sh"
+
+has() { [[ " $SERVERS " == *" $1 "* ]]; }
+missing=0
+needed=("$LOAD_BIN")
+if has ck; then needed+=("$CK_BIN"); fi
+for bin in "${needed[@]}"; do
+  if [[ ! -x "$bin" ]]; then
+    echo "missing: $bin" >&2
+    missing=1
+  fi
+done
+if [[ $missing == 1 ]]; then
+  cat >&2 <<EOF
+Build the release binaries first:
+  cd $ROOT && cmake --preset release && ninja -C build/release ck ck_dynamodb_load
+EOF
+  exit 1
+fi
+if [[ ! -f "$DYNALITE_CLI" ]] || ! command -v node >/dev/null; then
+  echo "missing: node and $DYNALITE_CLI; install with scripts/setup.sh or: cd tests/js && npm ci" >&2
+  exit 1
+fi
+
+TMP="$(mktemp -d /tmp/ck-bench-dynamodb.XXXXXX)"
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+log() { echo "[bench] $*" >&2; }
+
+# json_field '<json line>' key -> the value of a top-level scalar field.
+json_field() {
+  sed -E 's/.*"'"$2"'":"?([^",}]*)"?.*/\1/' <<<"$1"
+}
+
+# median of the numbers on stdin.
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
+    if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+status_kb() {  # status_kb <pid> VmRSS|VmHWM
+  awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"
+}
+
+round() { awk -v v="$1" 'BEGIN { if (v == "n/a") print v; else printf "%.0f", v }'; }
+mb() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
+
+free_port() {
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
+stop_pid() {  # stop_pid <pid>: SIGTERM, then SIGKILL after 5 s
+  local pid="$1" i
+  kill "$pid" 2>/dev/null || return 0
+  for i in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    # An orphan that exited but is not reaped yet counts as stopped.
+    [[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" == Z ]] && return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# start_ck <dir>: prints the --spawn JSON line ({"pid":..,"url":..,"ready_file_ms":..,...}).
+start_ck() {
+  local dir="$1"
+  mkdir -p "$dir/data"
+  "$LOAD_BIN" --spawn --log "$dir/ck.log" --ready-file "$dir/ready" --timeout-ms 10000 -- \
+    "$CK_BIN" dynamodb --listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
+    --durability normal
+}
+
+start_dynalite() {
+  local dir="$1" port
+  port="$(free_port)"
+  mkdir -p "$dir"
+  "$LOAD_BIN" --spawn --log "$dir/dynalite.log" --endpoint "http://127.0.0.1:$port" \
+    --timeout-ms 30000 -- node "$DYNALITE_CLI" --host 127.0.0.1 --port "$port" \
+    --path "$dir/db" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0
+}
+
+LOAD_AVG_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- startup: fresh data directory each time; median of RUNS --------------------------------
+STARTUP_READY=()
+STARTUP_ANSWER=()
+DYNALITE_STARTUP=()
+for r in $(seq "$RUNS"); do
+  if has ck; then
+    line="$(start_ck "$TMP/startup-ck-$r")"
+    pid="$(json_field "$line" pid)"
+    PIDS+=("$pid")
+    STARTUP_READY+=("$(json_field "$line" ready_file_ms)")
+    STARTUP_ANSWER+=("$(json_field "$line" first_answer_ms)")
+    stop_pid "$pid"
+  fi
+  line="$(start_dynalite "$TMP/startup-dynalite-$r")"
+  pid="$(json_field "$line" pid)"
+  PIDS+=("$pid")
+  DYNALITE_STARTUP+=("$(json_field "$line" first_answer_ms)")
+  stop_pid "$pid"
+done
+CK_READY_MS="$(printf '%s\n' "${STARTUP_READY[@]}" | { grep . || true; } | median)"
+CK_ANSWER_MS="$(printf '%s\n' "${STARTUP_ANSWER[@]}" | { grep . || true; } | median)"
+DYNALITE_ANSWER_MS="$(printf '%s\n' "${DYNALITE_STARTUP[@]}" | median)"
+log "ck startup: ready file ${STARTUP_READY[*]} ms; first answer ${STARTUP_ANSWER[*]} ms"
+log "dynalite startup: first answer ${DYNALITE_STARTUP[*]} ms"
+
+# --- the servers under load ------------------------------------------------------------------
+CK_PID=""
+CK_URL=""
+if has ck; then
+  line="$(start_ck "$TMP/ck")"
+  CK_PID="$(json_field "$line" pid)"
+  CK_URL="$(json_field "$line" url)"
+  PIDS+=("$CK_PID")
+fi
+line="$(start_dynalite "$TMP/dynalite")"
+DL_PID="$(json_field "$line" pid)"
+DL_URL="$(json_field "$line" url)"
+PIDS+=("$DL_PID")
+log "ck dynamodb pid $CK_PID at $CK_URL; dynalite pid $DL_PID at $DL_URL"
+
+# status_kb that tolerates a missing server (prints 0).
+server_kb() { if [[ -n "$1" ]]; then status_kb "$1" "$2"; else echo 0; fi; }
+CK_RSS_START_KB="$(server_kb "$CK_PID" VmRSS)"
+if has ck; then "$LOAD_BIN" --endpoint "$CK_URL" --setup --items "$ITEMS"; fi
+"$LOAD_BIN" --endpoint "$DL_URL" --setup --items "$ITEMS"
+sleep 0.5
+CK_IDLE_KB="$(server_kb "$CK_PID" VmRSS)"
+DL_IDLE_KB="$(status_kb "$DL_PID" VmRSS)"
+log "idle RSS after setup: ck $(mb "$CK_IDLE_KB") MB (at start $(mb "$CK_RSS_START_KB") MB), dynalite $(mb "$DL_IDLE_KB") MB"
+
+RESULTS="$TMP/results.jsonl"
+: >"$RESULTS"
+for op in $OPS; do
+  for r in $(seq "$RUNS"); do
+    for server in $SERVERS; do
+      if [[ $server == ck ]]; then url="$CK_URL"; else url="$DL_URL"; fi
+      out="$("$LOAD_BIN" --endpoint "$url" --op "$op" --connections "$CONNECTIONS" \
+        --threads "$THREADS" --transport "$TRANSPORT" --duration-ms "$DURATION_MS" --warmup-ms "$WARMUP_MS" \
+        --items "$ITEMS" 2>"$TMP/load.err")" || { cat "$TMP/load.err" >&2; exit 1; }
+      if [[ -s "$TMP/load.err" ]]; then sed "s/^/[$server $op] /" "$TMP/load.err" >&2; fi
+      echo "{\"server\":\"$server\",\"run\":$r,${out#\{}" >>"$RESULTS"
+      log "$server $op run $r: $out"
+    done
+  done
+done
+
+# --- the client's own ceiling: the same load against a server that answers 200 {} at once ----
+CLIENT_CEILING="n/a"
+if [[ -x "$NULL_BIN" ]]; then
+  line="$("$LOAD_BIN" --spawn --log "$TMP/null.log" --ready-file "$TMP/null.ready" --timeout-ms 5000 -- \
+    "$NULL_BIN" --ready-file "$TMP/null.ready")"
+  NULL_PID="$(json_field "$line" pid)"
+  PIDS+=("$NULL_PID")
+  out="$("$LOAD_BIN" --endpoint "$(json_field "$line" url)" --op get --connections "$CONNECTIONS" \
+    --threads "$THREADS" --transport "$TRANSPORT" --duration-ms "$DURATION_MS" --warmup-ms "$WARMUP_MS" --items "$ITEMS")"
+  stop_pid "$NULL_PID"
+  CLIENT_CEILING="$(round "$(json_field "$out" ops_per_s)") requests/s at $(json_field "$out" client_cpu_pct) % client CPU"
+  log "client ceiling (null server): $out"
+fi
+
+CK_HWM_KB="$(server_kb "$CK_PID" VmHWM)"
+DL_HWM_KB="$(server_kb "$DL_PID" VmHWM)"
+
+# metric <server> <op> <field> -> median over runs
+metric() {
+  { grep "\"server\":\"$1\"" "$RESULTS" || true; } | { grep "\"op\":\"$2\"" || true; } | while read -r l; do
+    json_field "$l" "$3"
+  done | median
+}
+sum_field() {
+  { grep "\"server\":\"$1\"" "$RESULTS" || true; } | while read -r l; do json_field "$l" "$2"; done |
+    awk '{ s += $1 } END { print s + 0 }'
+}
+
+TABLE="$TMP/table.md"
+{
+  echo "| op | ck ops/s | dynalite ops/s | ratio | ck p50 / p99 ms | dynalite p50 / p99 ms | ck client CPU % | dynalite client CPU % |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for op in $OPS; do
+    ck_ops="$(metric ck "$op" ops_per_s)"
+    dl_ops="$(metric dynalite "$op" ops_per_s)"
+    ratio="$(awk -v a="$ck_ops" -v b="$dl_ops" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.1f×", a / b; else print "n/a" }')"
+    case $op in
+      put) name="PutItem" ;;
+      get) name="GetItem" ;;
+      update) name="UpdateItem (SET #h = #h + :one, ALL_NEW)" ;;
+      scan) name="Scan (kind = :k, Limit 100)" ;;
+      *) name="$op" ;;
+    esac
+    printf '| %s | %s | %s | **%s** | %s / %s | %s / %s | %s | %s |\n' "$name" "$(round "$ck_ops")" "$(round "$dl_ops")" \
+      "$ratio" "$(metric ck "$op" p50_ms)" "$(metric ck "$op" p99_ms)" \
+      "$(metric dynalite "$op" p50_ms)" "$(metric dynalite "$op" p99_ms)" \
+      "$(metric ck "$op" client_cpu_pct)" "$(metric dynalite "$op" client_cpu_pct)"
+  done
+  echo
+  echo "| server | startup to first answer (median) | idle RSS after setup | peak RSS (VmHWM) | errors |"
+  echo "|---|---:|---:|---:|---:|"
+  has ck && echo "| ck dynamodb | $CK_ANSWER_MS ms (ready file $CK_READY_MS ms) | $(mb "$CK_IDLE_KB") MB | $(mb "$CK_HWM_KB") MB | $(sum_field ck errors) |"
+  echo "| dynalite | $DYNALITE_ANSWER_MS ms | $(mb "$DL_IDLE_KB") MB | $(mb "$DL_HWM_KB") MB | $(sum_field dynalite errors) |"
+} >"$TABLE"
+
+verdict() {  # verdict <ok-condition awk expr> -> "met" / "NOT met"
+  awk "BEGIN { if ($1) print \"met\"; else print \"**NOT met**\" }"
+}
+if ! has ck; then
+  echo "- not evaluated: ck dynamodb was not part of this run (BENCH_SERVERS=\"$SERVERS\")" >"$TMP/targets.md"
+fi
+TARGETS="$TMP/targets.md"
+has ck && {
+  for op in put get update; do
+    case " $OPS " in *" $op "*) ;; *) continue ;; esac
+    ck_ops="$(metric ck "$op" ops_per_s)"
+    dl_ops="$(metric dynalite "$op" ops_per_s)"
+    echo "- $op ≥ 10× dynalite ops/s: $(verdict "$dl_ops > 0 && $ck_ops / $dl_ops >= 10")"
+  done
+  echo "- startup to first answer < 50 ms: $(verdict "$CK_ANSWER_MS < 50") ($CK_ANSWER_MS ms)"
+  echo "- idle RSS < 10 MB: $(verdict "$CK_IDLE_KB < 10240") ($(mb "$CK_IDLE_KB") MB)"
+} >"$TARGETS"
+
+CPU_MODEL="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+CK_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null | head -1)" ]]; then CK_REV="$CK_REV (+ uncommitted changes)"; fi
+DYNALITE_VERSION="$(node -p "require('$ROOT/tests/js/node_modules/dynalite/package.json').version")"
+
+mkdir -p "$(dirname "$OUT")"
+{
+  echo "# ck dynamodb vs dynalite"
+  echo
+  echo "Produced by \`bench/dynamodb_vs_dynalite.sh\` (see bench/README.md for how to read it)."
+  echo
+  echo "- Command: \`$COMMAND_LINE\`"
+  echo "- Date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "- Machine: $(nproc) CPUs, $CPU_MODEL, $(uname -sr); load average at start: $LOAD_AVG_START"
+  echo "- ck: \`$CK_BIN\` at $CK_REV, \`dynamodb --durability normal\` (SQLite WAL, synchronous=NORMAL)"
+  echo "- dynalite $DYNALITE_VERSION on node $(node --version), \`--path\` (LevelDB on disk), \`--createTableMs 0\`"
+  echo "- Load: \`ck_dynamodb_load\`, $CONNECTIONS keep-alive connections on $THREADS thread(s) ($TRANSPORT transport), closed loop," \
+    "SigV4 on every request; $RUNS alternating runs per op per server of ${DURATION_MS} ms" \
+    "(after ${WARMUP_MS} ms warm-up); medians below; $ITEMS items of ~200 bytes."
+  echo
+  echo "## Results (medians)"
+  echo
+  cat "$TABLE"
+  echo
+  echo "## Targets (issue 2)"
+  echo
+  cat "$TARGETS"
+  echo
+  echo "## Caveats"
+  echo
+  echo "- Client and server share this machine's $(nproc) CPUs. The load generator's own CPU use" \
+    "is the \"client CPU %\" column (100 % = one core); when it approaches 100 % the client, not" \
+    "the server, limits ops/s, and the ck figures are a lower bound."
+  echo "- The client's own ceiling here (same settings, GetItem requests against" \
+    "\`ck_bench_null_server\`, which answers \`200 {}\` at once): $CLIENT_CEILING." \
+    "A ck figure near it is client-bound."
+  echo "- dynalite is single-threaded (node); ck may use both cores, competing with the client."
+  echo "- Closed loop: latency percentiles are at each server's own saturation throughput, not at" \
+    "equal rates."
+  echo
+  echo "## Raw runs"
+  echo
+  echo '```'
+  cat "$RESULTS"
+  echo '```'
+} >"$OUT"
+
+echo
+cat "$TABLE"
+echo
+cat "$TARGETS"
+echo
+log "written to $OUT"

@@ -1,0 +1,560 @@
+#include "store/api/dynamodb_service.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+
+namespace ck::store::api {
+namespace {
+
+using nlohmann::json;
+
+struct Reply {
+  int status = 0;
+  json body;
+  std::string type;  // the short error name, e.g. "ValidationException"
+  std::string message;
+};
+
+class DynamoDbServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("ck_dynamodb_service_test_" + std::to_string(getpid()) + "_" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+    now_ = std::chrono::system_clock::from_time_t(1767225600);  // 2026-01-01T00:00:00Z
+    Open(false);
+  }
+  void TearDown() override {
+    service_.reset();
+    std::filesystem::remove_all(directory_);
+  }
+  void Open(bool verify) {
+    service_.reset();
+    DynamoDbOptions options;
+    options.data_path = (directory_ / "dynamodb.sqlite").string();
+    options.verify_signatures = verify;
+    options.clock = [this] { return now_; };
+    auto service = DynamoDbService::Open(options);
+    ASSERT_TRUE(service.ok()) << service.status().ToString();
+    service_ = std::move(*service);
+  }
+  static http::HttpRequest Request(std::string_view operation, std::string body) {
+    http::HttpRequest request(http::Verb::post, "/", 11);
+    request.set(http::Field::host, "localhost:8000");
+    request.set(http::Field::content_type, "application/x-amz-json-1.0");
+    request.set("X-Amz-Target", "DynamoDB_20120810." + std::string(operation));
+    request.body() = std::move(body);
+    request.prepare_payload();
+    return request;
+  }
+  Reply Send(const http::HttpRequest& request) {
+    http::HttpResponse response = service_->Handle(request);
+    Reply reply;
+    reply.status = static_cast<int>(response.result_int());
+    EXPECT_EQ(response["x-amz-crc32"], std::to_string(Crc32(response.body())));
+    EXPECT_FALSE(response["x-amzn-RequestId"].empty());
+    reply.body = json::parse(response.body(), nullptr, false);
+    if (reply.body.is_object() && reply.body.contains("__type")) {
+      std::string type = reply.body["__type"];
+      reply.type = type.substr(type.find('#') + 1);
+      reply.message = reply.body.value("message", reply.body.value("Message", ""));
+    }
+    return reply;
+  }
+  Reply Call(std::string_view operation, const json& body) {
+    return Send(Request(operation, body.dump()));
+  }
+  json Ok(std::string_view operation, const json& body) {
+    Reply reply = Call(operation, body);
+    EXPECT_EQ(reply.status, 200) << operation << ": " << reply.body.dump();
+    return reply.body;
+  }
+  void ExpectError(std::string_view operation, const json& body, std::string_view type,
+                   std::string_view message) {
+    Reply reply = Call(operation, body);
+    EXPECT_EQ(reply.status, 400) << reply.body.dump();
+    EXPECT_EQ(reply.type, type) << reply.body.dump();
+    EXPECT_EQ(reply.message, message) << reply.body.dump();
+  }
+  void CreateResidents() {
+    Ok("CreateTable", json::parse(R"({
+      "TableName": "residents",
+      "AttributeDefinitions": [{"AttributeName":"ckid","AttributeType":"S"},
+                               {"AttributeName":"seq","AttributeType":"N"},
+                               {"AttributeName":"city","AttributeType":"S"},
+                               {"AttributeName":"age","AttributeType":"N"}],
+      "KeySchema": [{"AttributeName":"ckid","KeyType":"HASH"},{"AttributeName":"seq","KeyType":"RANGE"}],
+      "BillingMode": "PAY_PER_REQUEST",
+      "GlobalSecondaryIndexes": [{"IndexName":"by_city",
+        "KeySchema":[{"AttributeName":"city","KeyType":"HASH"},{"AttributeName":"age","KeyType":"RANGE"}],
+        "Projection":{"ProjectionType":"KEYS_ONLY"}}],
+      "LocalSecondaryIndexes": [{"IndexName":"by_age",
+        "KeySchema":[{"AttributeName":"ckid","KeyType":"HASH"},{"AttributeName":"age","KeyType":"RANGE"}],
+        "Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["name"]}}]})"));
+  }
+  void Put(const std::string& ckid, int seq, const std::string& city, int age) {
+    Ok("PutItem", {{"TableName", "residents"},
+                   {"Item",
+                    {{"ckid", {{"S", ckid}}},
+                     {"seq", {{"N", std::to_string(seq)}}},
+                     {"city", {{"S", city}}},
+                     {"age", {{"N", std::to_string(age)}}},
+                     {"name", {{"S", ckid + "-name"}}},
+                     {"mood", {{"S", "happy"}}}}}});
+  }
+
+  std::filesystem::path directory_;
+  std::chrono::system_clock::time_point now_;
+  std::unique_ptr<DynamoDbService> service_;
+};
+
+TEST_F(DynamoDbServiceTest, HealthAndProtocolErrors) {
+  http::HttpRequest get(http::Verb::get, "/", 11);
+  auto health = service_->Handle(get);
+  EXPECT_EQ(health.result_int(), 200u);
+  EXPECT_EQ(health.body(), "healthy: dynamodb.us-east-1.amazonaws.com ");
+
+  Reply unknown = Send(Request("Frobnicate", "{}"));
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(unknown.type, "UnknownOperationException");
+  EXPECT_EQ(unknown.body["__type"], "com.amazon.coral.service#UnknownOperationException");
+
+  Reply invalid = Send(Request("ListTables", "{not json"));
+  EXPECT_EQ(invalid.type, "SerializationException");
+  Reply deep = Send(Request("ListTables", std::string(100000, '[')));
+  EXPECT_EQ(deep.type, "SerializationException");
+  Reply wrong_type = Call("DescribeTable", {{"TableName", 5}});
+  EXPECT_EQ(wrong_type.type, "SerializationException");
+  EXPECT_EQ(wrong_type.message, "NUMBER_VALUE cannot be converted to String");
+}
+
+TEST_F(DynamoDbServiceTest, TableLifecycle) {
+  CreateResidents();
+  json described = Ok("DescribeTable", {{"TableName", "residents"}})["Table"];
+  EXPECT_EQ(described["TableStatus"], "ACTIVE");
+  EXPECT_EQ(described["TableArn"], "arn:aws:dynamodb:us-east-1:000000000000:table/residents");
+  EXPECT_EQ(described["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST");
+  EXPECT_EQ(described["ProvisionedThroughput"]["NumberOfDecreasesToday"], 0);
+  EXPECT_EQ(described["GlobalSecondaryIndexes"][0]["IndexStatus"], "ACTIVE");
+  EXPECT_EQ(described["CreationDateTime"], 1767225600.0);
+
+  Reply duplicate = Call("CreateTable", json::parse(R"({"TableName":"residents",
+      "AttributeDefinitions":[{"AttributeName":"ckid","AttributeType":"S"}],
+      "KeySchema":[{"AttributeName":"ckid","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})"));
+  EXPECT_EQ(duplicate.type, "ResourceInUseException");
+
+  for (auto name : {"aaa", "bbb", "ccc"}) {
+    Ok("CreateTable",
+       {{"TableName", name},
+        {"AttributeDefinitions", {{{"AttributeName", "k"}, {"AttributeType", "S"}}}},
+        {"KeySchema", {{{"AttributeName", "k"}, {"KeyType", "HASH"}}}},
+        {"ProvisionedThroughput", {{"ReadCapacityUnits", 5}, {"WriteCapacityUnits", 5}}}});
+  }
+  json page = Ok("ListTables", {{"Limit", 2}});
+  EXPECT_EQ(page["TableNames"], json({"aaa", "bbb"}));
+  EXPECT_EQ(page["LastEvaluatedTableName"], "bbb");
+  page = Ok("ListTables", {{"ExclusiveStartTableName", "bbb"}});
+  EXPECT_EQ(page["TableNames"], json({"ccc", "residents"}));
+  EXPECT_FALSE(page.contains("LastEvaluatedTableName"));
+
+  EXPECT_EQ(Ok("DeleteTable", {{"TableName", "aaa"}})["TableDescription"]["TableStatus"],
+            "DELETING");
+  ExpectError("DescribeTable", {{"TableName", "aaa"}}, "ResourceNotFoundException",
+              "Requested resource not found: Table: aaa not found");
+  ExpectError("GetItem", {{"TableName", "aaa"}, {"Key", {{"k", {{"S", "x"}}}}}},
+              "ResourceNotFoundException", "Requested resource not found");
+  ExpectError(
+      "DescribeTable", {{"TableName", "a!"}}, "ValidationException",
+      "2 validation errors detected: Value 'a!' at 'tableName' failed to satisfy constraint: "
+      "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a!' at "
+      "'tableName' failed to satisfy constraint: Member must have length greater than or "
+      "equal to 3");
+
+  // The catalog survives a restart.
+  Open(false);
+  EXPECT_EQ(Ok("ListTables", json::object())["TableNames"].size(), 3u);
+}
+
+TEST_F(DynamoDbServiceTest, PutGetDeleteAndConditions) {
+  CreateResidents();
+  Put("ada", 1, "Oslo", 80);
+  json item = Ok("GetItem", {{"TableName", "residents"},
+                             {"Key", {{"ckid", {{"S", "ada"}}}, {"seq", {{"N", "1"}}}}}})["Item"];
+  EXPECT_EQ(item["city"]["S"], "Oslo");
+  json projected = Ok("GetItem", {{"TableName", "residents"},
+                                  {"Key", {{"ckid", {{"S", "ada"}}}, {"seq", {{"N", "1"}}}}},
+                                  {"ProjectionExpression", "#n"},
+                                  {"ExpressionAttributeNames", {{"#n", "name"}}}})["Item"];
+  EXPECT_EQ(projected, json::parse(R"({"name":{"S":"ada-name"}})"));
+
+  Reply failed = Call("PutItem", {{"TableName", "residents"},
+                                  {"Item", {{"ckid", {{"S", "ada"}}}, {"seq", {{"N", "1"}}}}},
+                                  {"ConditionExpression", "attribute_not_exists(ckid)"},
+                                  {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}});
+  EXPECT_EQ(failed.type, "ConditionalCheckFailedException");
+  EXPECT_EQ(failed.message, "The conditional request failed");
+  EXPECT_EQ(failed.body["Item"]["city"]["S"], "Oslo");
+
+  ExpectError("PutItem", {{"TableName", "residents"}, {"Item", {{"seq", {{"N", "1"}}}}}},
+              "ValidationException",
+              "One or more parameter values were invalid: Missing the key ckid in the item");
+  ExpectError(
+      "PutItem",
+      {{"TableName", "residents"}, {"Item", {{"ckid", {{"N", "1"}}}, {"seq", {{"N", "1"}}}}}},
+      "ValidationException",
+      "One or more parameter values were invalid: Type mismatch for key ckid expected: S actual: "
+      "N");
+  ExpectError("PutItem",
+              {{"TableName", "residents"},
+               {"Item",
+                {{"ckid", {{"S", "x"}}},
+                 {"seq", {{"N", "1"}}},
+                 {"big", {{"S", std::string(410000, 'x')}}}}}},
+              "ValidationException", "Item size has exceeded the maximum allowed size");
+  ExpectError(
+      "PutItem",
+      {{"TableName", "residents"},
+       {"Item", {{"ckid", {{"S", "x"}}}, {"seq", {{"N", "1"}}}, {"s", {{"SS", {"a", "a"}}}}}}},
+      "ValidationException",
+      "One or more parameter values were invalid: Input collection [a, a] contains duplicates.");
+  ExpectError("PutItem",
+              {{"TableName", "residents"},
+               {"Item", {{"ckid", {{"S", "x"}}}, {"seq", {{"N", "1"}}}}},
+               {"ReturnValues", "ALL_NEW"}},
+              "ValidationException", "ReturnValues can only be ALL_OLD or NONE");
+  ExpectError("GetItem",
+              {{"TableName", "residents"}, {"Key", {{"ckid", {{"S", ""}}}, {"seq", {{"N", "1"}}}}}},
+              "ValidationException",
+              "One or more parameter values were invalid: The AttributeValue for a key attribute "
+              "cannot contain an empty string value. Key: ckid");
+  ExpectError("PutItem",
+              {{"TableName", "residents"},
+               {"Item", {{"ckid", {{"S", "x"}}}, {"seq", {{"N", "1"}}}}},
+               {"ConditionExpression", "attribute_exists(ckid)"},
+               {"ExpressionAttributeValues", {{":unused", {{"S", "x"}}}}}},
+              "ValidationException",
+              "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}");
+
+  json deleted = Ok("DeleteItem", {{"TableName", "residents"},
+                                   {"Key", {{"ckid", {{"S", "ada"}}}, {"seq", {{"N", "1"}}}}},
+                                   {"ReturnValues", "ALL_OLD"}});
+  EXPECT_EQ(deleted["Attributes"]["name"]["S"], "ada-name");
+  EXPECT_FALSE(Ok("GetItem", {{"TableName", "residents"},
+                              {"Key", {{"ckid", {{"S", "ada"}}}, {"seq", {{"N", "1"}}}}}})
+                   .contains("Item"));
+}
+
+TEST_F(DynamoDbServiceTest, UpdateItemReturnValues) {
+  CreateResidents();
+  json key = {{"ckid", {{"S", "bob"}}}, {"seq", {{"N", "1"}}}};
+  json created =
+      Ok("UpdateItem",
+         {{"TableName", "residents"},
+          {"Key", key},
+          {"UpdateExpression", "SET #h = if_not_exists(#h, :zero) + :one"},
+          {"ExpressionAttributeNames", {{"#h", "happiness"}}},
+          {"ExpressionAttributeValues", {{":zero", {{"N", "0"}}}, {":one", {{"N", "1"}}}}},
+          {"ReturnValues", "ALL_NEW"}});
+  EXPECT_EQ(created["Attributes"]["happiness"]["N"], "1");
+  EXPECT_EQ(created["Attributes"]["ckid"]["S"], "bob");
+  json updated = Ok("UpdateItem", {{"TableName", "residents"},
+                                   {"Key", key},
+                                   {"UpdateExpression", "SET #h = #h + :one"},
+                                   {"ExpressionAttributeNames", {{"#h", "happiness"}}},
+                                   {"ExpressionAttributeValues", {{":one", {{"N", "1"}}}}},
+                                   {"ReturnValues", "UPDATED_OLD"}});
+  EXPECT_EQ(updated["Attributes"], json::parse(R"({"happiness":{"N":"1"}})"));
+  ExpectError("UpdateItem",
+              {{"TableName", "residents"},
+               {"Key", key},
+               {"UpdateExpression", "SET ckid = :v"},
+               {"ExpressionAttributeValues", {{":v", {{"S", "x"}}}}}},
+              "ValidationException",
+              "One or more parameter values were invalid: Cannot update attribute ckid. This "
+              "attribute is part of the key");
+  ExpectError("UpdateItem",
+              {{"TableName", "residents"},
+               {"Key", key},
+               {"UpdateExpression", "SET happiness = :v"},
+               {"ConditionExpression", "happiness > :v"},
+               {"ExpressionAttributeValues", {{":v", {{"N", "100"}}}}}},
+              "ConditionalCheckFailedException", "The conditional request failed");
+}
+
+TEST_F(DynamoDbServiceTest, QueryPagingFiltersAndIndexes) {
+  CreateResidents();
+  for (int seq = 1; seq <= 5; ++seq) Put("ada", seq, seq % 2 ? "Oslo" : "Bergen", 70 + seq);
+  Put("bob", 1, "Oslo", 99);
+
+  json all = Ok("Query", {{"TableName", "residents"},
+                          {"KeyConditionExpression", "ckid = :c"},
+                          {"ExpressionAttributeValues", {{":c", {{"S", "ada"}}}}}});
+  EXPECT_EQ(all["Count"], 5);
+  EXPECT_EQ(all["Items"][0]["seq"]["N"], "1");
+
+  json backwards =
+      Ok("Query", {{"TableName", "residents"},
+                   {"KeyConditionExpression", "ckid = :c AND seq BETWEEN :a AND :b"},
+                   {"ExpressionAttributeValues",
+                    {{":c", {{"S", "ada"}}}, {":a", {{"N", "2"}}}, {":b", {{"N", "4"}}}}},
+                   {"ScanIndexForward", false},
+                   {"Limit", 2}});
+  EXPECT_EQ(backwards["Count"], 2);
+  EXPECT_EQ(backwards["Items"][0]["seq"]["N"], "4");
+  ASSERT_TRUE(backwards.contains("LastEvaluatedKey"));
+  json rest = Ok("Query", {{"TableName", "residents"},
+                           {"KeyConditionExpression", "ckid = :c AND seq BETWEEN :a AND :b"},
+                           {"ExpressionAttributeValues",
+                            {{":c", {{"S", "ada"}}}, {":a", {{"N", "2"}}}, {":b", {{"N", "4"}}}}},
+                           {"ScanIndexForward", false},
+                           {"ExclusiveStartKey", backwards["LastEvaluatedKey"]}});
+  EXPECT_EQ(rest["Count"], 1);
+  EXPECT_EQ(rest["Items"][0]["seq"]["N"], "2");
+
+  json filtered =
+      Ok("Query",
+         {{"TableName", "residents"},
+          {"KeyConditionExpression", "ckid = :c"},
+          {"FilterExpression", "city = :city"},
+          {"Select", "COUNT"},
+          {"ExpressionAttributeValues", {{":c", {{"S", "ada"}}}, {":city", {{"S", "Oslo"}}}}}});
+  EXPECT_EQ(filtered["Count"], 3);
+  EXPECT_EQ(filtered["ScannedCount"], 5);
+  EXPECT_FALSE(filtered.contains("Items"));
+
+  json by_city = Ok(
+      "Query", {{"TableName", "residents"},
+                {"IndexName", "by_city"},
+                {"KeyConditionExpression", "city = :c AND age > :a"},
+                {"ExpressionAttributeValues", {{":c", {{"S", "Oslo"}}}, {":a", {{"N", "72"}}}}}});
+  EXPECT_EQ(by_city["Count"], 3);                      // ada 73, ada 75, bob 99
+  EXPECT_FALSE(by_city["Items"][0].contains("name"));  // KEYS_ONLY
+  ExpectError("Query",
+              {{"TableName", "residents"},
+               {"IndexName", "by_city"},
+               {"ConsistentRead", true},
+               {"KeyConditionExpression", "city = :c"},
+               {"ExpressionAttributeValues", {{":c", {{"S", "Oslo"}}}}}},
+              "ValidationException",
+              "Consistent reads are not supported on global secondary indexes");
+  ExpectError("Query",
+              {{"TableName", "residents"},
+               {"IndexName", "nope"},
+               {"KeyConditionExpression", "city = :c"},
+               {"ExpressionAttributeValues", {{":c", {{"S", "Oslo"}}}}}},
+              "ValidationException", "The table does not have the specified index: nope");
+
+  json by_age =
+      Ok("Query", {{"TableName", "residents"},
+                   {"IndexName", "by_age"},
+                   {"KeyConditionExpression", "ckid = :c AND age >= :a"},
+                   {"ExpressionAttributeValues", {{":c", {{"S", "ada"}}}, {":a", {{"N", "74"}}}}},
+                   {"Select", "ALL_ATTRIBUTES"}});
+  EXPECT_EQ(by_age["Count"], 2);
+  EXPECT_EQ(by_age["Items"][0]["mood"]["S"], "happy");  // fetched from the table
+}
+
+TEST_F(DynamoDbServiceTest, ScanSegmentsCoverTheTable) {
+  CreateResidents();
+  for (int i = 0; i < 40; ++i) Put("k" + std::to_string(i), 1, "Oslo", i);
+  std::set<std::string> seen;
+  for (int segment = 0; segment < 4; ++segment) {
+    json page =
+        Ok("Scan", {{"TableName", "residents"}, {"Segment", segment}, {"TotalSegments", 4}});
+    for (const auto& item : page["Items"]) seen.insert(item["ckid"]["S"].get<std::string>());
+  }
+  EXPECT_EQ(seen.size(), 40u);
+  json limited =
+      Ok("Scan", {{"TableName", "residents"}, {"Limit", 10}, {"ReturnConsumedCapacity", "TOTAL"}});
+  EXPECT_EQ(limited["Count"], 10);
+  EXPECT_TRUE(limited.contains("LastEvaluatedKey"));
+  EXPECT_EQ(limited["ConsumedCapacity"]["TableName"], "residents");
+  ExpectError("Scan", {{"TableName", "residents"}, {"Segment", 4}, {"TotalSegments", 4}},
+              "ValidationException",
+              "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+              "Segment: 4 is not less than TotalSegments: 4");
+}
+
+TEST_F(DynamoDbServiceTest, BatchOperations) {
+  CreateResidents();
+  json writes = json::array();
+  for (int i = 0; i < 3; ++i) {
+    writes.push_back(
+        {{"PutRequest",
+          {{"Item", {{"ckid", {{"S", "b" + std::to_string(i)}}}, {"seq", {{"N", "1"}}}}}}}});
+  }
+  EXPECT_EQ(Ok("BatchWriteItem", {{"RequestItems", {{"residents", writes}}}})["UnprocessedItems"],
+            json::object());
+  json keys = json::array();
+  for (int i = 0; i < 4; ++i)
+    keys.push_back({{"ckid", {{"S", "b" + std::to_string(i)}}}, {"seq", {{"N", "1"}}}});
+  json got = Ok("BatchGetItem", {{"RequestItems", {{"residents", {{"Keys", keys}}}}}});
+  EXPECT_EQ(got["Responses"]["residents"].size(), 3u);
+  writes.push_back(writes[0]);
+  ExpectError("BatchWriteItem", {{"RequestItems", {{"residents", writes}}}}, "ValidationException",
+              "Provided list of item keys contains duplicates");
+  json too_many = json::array();
+  for (int i = 0; i < 26; ++i) {
+    too_many.push_back(
+        {{"DeleteRequest",
+          {{"Key", {{"ckid", {{"S", "x" + std::to_string(i)}}}, {"seq", {{"N", "1"}}}}}}}});
+  }
+  Reply reply = Call("BatchWriteItem", {{"RequestItems", {{"residents", too_many}}}});
+  EXPECT_EQ(reply.type, "ValidationException");
+}
+
+TEST_F(DynamoDbServiceTest, Transactions) {
+  CreateResidents();
+  Put("ada", 1, "Oslo", 80);
+  json ada = {{"ckid", {{"S", "ada"}}}, {"seq", {{"N", "1"}}}};
+  json cat = {{"ckid", {{"S", "cat"}}}, {"seq", {{"N", "1"}}}};
+  Reply cancelled =
+      Call("TransactWriteItems", {{"TransactItems",
+                                   {{{"ConditionCheck",
+                                      {{"TableName", "residents"},
+                                       {"Key", ada},
+                                       {"ConditionExpression", "attribute_not_exists(ckid)"}}}},
+                                    {{"Put", {{"TableName", "residents"}, {"Item", cat}}}}}}});
+  EXPECT_EQ(cancelled.type, "TransactionCanceledException");
+  EXPECT_EQ(cancelled.message,
+            "Transaction cancelled, please refer cancellation reasons for specific reasons "
+            "[ConditionalCheckFailed, None]");
+  EXPECT_EQ(
+      cancelled.body["CancellationReasons"],
+      json::parse(
+          R"([{"Code":"ConditionalCheckFailed","Message":"The conditional request failed"},{"Code":"None"}])"));
+  json got = Ok("TransactGetItems",
+                {{"TransactItems", {{{"Get", {{"TableName", "residents"}, {"Key", cat}}}}}}});
+  EXPECT_EQ(got["Responses"][0], json::object());  // the Put was rolled back
+
+  Ok("TransactWriteItems", {{"TransactItems",
+                             {{{"Update",
+                                {{"TableName", "residents"},
+                                 {"Key", ada},
+                                 {"UpdateExpression", "SET visits = :one"},
+                                 {"ExpressionAttributeValues", {{":one", {{"N", "1"}}}}}}}},
+                              {{"Put", {{"TableName", "residents"}, {"Item", cat}}}}}}});
+  got = Ok("TransactGetItems", {{"TransactItems",
+                                 {{{"Get", {{"TableName", "residents"}, {"Key", ada}}}},
+                                  {{"Get", {{"TableName", "residents"}, {"Key", cat}}}}}}});
+  EXPECT_EQ(got["Responses"][0]["Item"]["visits"]["N"], "1");
+  EXPECT_EQ(got["Responses"][1]["Item"]["ckid"]["S"], "cat");
+  ExpectError("TransactWriteItems",
+              {{"TransactItems",
+                {{{"Delete", {{"TableName", "residents"}, {"Key", ada}}}},
+                 {{"Put", {{"TableName", "residents"}, {"Item", ada}}}}}}},
+              "ValidationException",
+              "Transaction request cannot include multiple operations on one item");
+}
+
+TEST_F(DynamoDbServiceTest, UpdateTableBackfillsANewIndex) {
+  CreateResidents();
+  Put("ada", 1, "Oslo", 80);
+  Put("bob", 1, "Oslo", 90);
+  json updated = Ok("UpdateTable", json::parse(R"({"TableName":"residents",
+      "AttributeDefinitions":[{"AttributeName":"mood","AttributeType":"S"}],
+      "GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by_mood",
+        "KeySchema":[{"AttributeName":"mood","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}},
+        {"Delete":{"IndexName":"by_city"}}]})"));
+  EXPECT_EQ(updated["TableDescription"]["GlobalSecondaryIndexes"].size(), 1u);
+  EXPECT_EQ(updated["TableDescription"]["GlobalSecondaryIndexes"][0]["ItemCount"], 2);
+  json moods = Ok("Query", {{"TableName", "residents"},
+                            {"IndexName", "by_mood"},
+                            {"KeyConditionExpression", "mood = :m"},
+                            {"ExpressionAttributeValues", {{":m", {{"S", "happy"}}}}}});
+  EXPECT_EQ(moods["Count"], 2);
+  Open(false);  // the new schema persists
+  EXPECT_EQ(Ok("DescribeTable", {{"TableName", "residents"}})["Table"]["ItemCount"], 2);
+}
+
+TEST_F(DynamoDbServiceTest, TimeToLiveDeletesExpiredItems) {
+  CreateResidents();
+  int64_t now = 1767225600;
+  auto put = [&](const std::string& id, int64_t expires) {
+    Ok("PutItem", {{"TableName", "residents"},
+                   {"Item",
+                    {{"ckid", {{"S", id}}},
+                     {"seq", {{"N", "1"}}},
+                     {"city", {{"S", "Oslo"}}},
+                     {"age", {{"N", "1"}}},
+                     {"expires", {{"N", std::to_string(expires)}}}}}});
+  };
+  put("old", now - 10);
+  put("fresh", now + 1000);
+  put("ancient", now - 6LL * 365 * 24 * 3600);  // more than five years ago: DynamoDB ignores it
+  EXPECT_EQ(Ok("DescribeTimeToLive",
+               {{"TableName", "residents"}})["TimeToLiveDescription"]["TimeToLiveStatus"],
+            "DISABLED");
+  EXPECT_EQ(service_->SweepExpiredItems(), 0u);
+  Ok("UpdateTimeToLive",
+     {{"TableName", "residents"},
+      {"TimeToLiveSpecification", {{"Enabled", true}, {"AttributeName", "expires"}}}});
+  EXPECT_EQ(Ok("DescribeTimeToLive",
+               {{"TableName", "residents"}})["TimeToLiveDescription"]["AttributeName"],
+            "expires");
+  EXPECT_EQ(service_->SweepExpiredItems(), 1u);
+  json left = Ok("Scan", {{"TableName", "residents"}});
+  EXPECT_EQ(left["Count"], 2);
+  json index = Ok("Query", {{"TableName", "residents"},
+                            {"IndexName", "by_city"},
+                            {"KeyConditionExpression", "city = :c"},
+                            {"ExpressionAttributeValues", {{":c", {{"S", "Oslo"}}}}}});
+  EXPECT_EQ(index["Count"], 2);  // the index row went with the item
+  now_ += std::chrono::seconds(2000);
+  EXPECT_EQ(service_->SweepExpiredItems(), 1u);
+}
+
+class DynamoDbAuthTest : public DynamoDbServiceTest {
+ protected:
+  void SetUp() override {
+    DynamoDbServiceTest::SetUp();
+    Open(true);
+  }
+  http::HttpRequest Signed(std::string access_key, std::string secret, WallTime at) {
+    http::HttpRequest request = Request("ListTables", "{}");
+    sigv4::SignableRequest signable{"POST", "/", "", {}, request.body()};
+    for (const auto& field : request) {
+      signable.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    sigv4::Sign(signable, {access_key, secret, ""}, "us-east-1", "dynamodb", FormatAmzDate(at));
+    for (const auto& [name, value] : signable.headers) request.set(name, value);
+    return request;
+  }
+};
+
+TEST_F(DynamoDbAuthTest, VerifiesSignatures) {
+  Reply missing = Send(Request("ListTables", "{}"));
+  EXPECT_EQ(missing.type, "MissingAuthenticationTokenException");
+  EXPECT_EQ(missing.message, "Request is missing Authentication Token");
+
+  EXPECT_EQ(Send(Signed("ck-local", "ck-local-secret", now_)).status, 200);
+
+  Reply unknown = Send(Signed("someone", "ck-local-secret", now_));
+  EXPECT_EQ(unknown.type, "UnrecognizedClientException");
+  EXPECT_EQ(unknown.message, "The security token included in the request is invalid.");
+
+  Reply bad = Send(Signed("ck-local", "wrong", now_));
+  EXPECT_EQ(bad.type, "InvalidSignatureException");
+
+  Reply expired = Send(Signed("ck-local", "ck-local-secret", now_ - std::chrono::minutes(20)));
+  EXPECT_EQ(expired.type, "InvalidSignatureException");
+  EXPECT_EQ(expired.message,
+            "Signature expired: 20251231T234000Z is now earlier than 20251231T234500Z "
+            "(20260101T000000Z - 15 min.)");
+
+  http::HttpRequest tampered = Signed("ck-local", "ck-local-secret", now_);
+  tampered.body() = R"({"Limit":1})";
+  tampered.prepare_payload();
+  EXPECT_EQ(Send(tampered).type, "InvalidSignatureException");
+}
+
+}  // namespace
+}  // namespace ck::store::api
