@@ -8,51 +8,51 @@
 //   ck_dynamodb_load --endpoint http://127.0.0.1:8000 --op update --connections 16 --duration-ms 5000
 //   {"op":"update","connections":16,...,"ops_per_s":12345.6,"p50_ms":1.2,"p99_ms":3.4,"errors":0}
 //
-// A second mode starts a server and measures its startup (bench/dynamodb_vs_dynalite.sh uses it):
+// A second mode measures a server's startup (bench/dynamodb_vs_dynalite.sh uses it). The caller
+// starts the server itself (so it stays the server's parent) and passes the start instant:
 //
-//   ck_dynamodb_load --spawn --log /tmp/ck.log --ready-file /tmp/ready -- ck dynamodb ...
-//   {"pid":1234,"url":"http://127.0.0.1:40000","ready_file_ms":3.1,"first_answer_ms":3.4,...}
+//   t0=$EPOCHREALTIME; ck dynamodb --ready-file /tmp/ready ... & pid=$!
+//   ck_dynamodb_load --wait --since "$t0" --pid "$pid" --ready-file /tmp/ready
+//   {"url":"http://127.0.0.1:40000","ready_file_ms":3.1,"first_answer_ms":3.4}
 //
-// The spawned server keeps running after this process exits; the caller owns it (kill by pid).
-//
+// Every request is signed with the current X-Amz-Date; like the AWS SDKs the signing key is cached
+// per day (checked against sigv4::Sign at start; --no-signing-key-cache calls sigv4::Sign itself).
+// --transport raw replaces HttpClient with a minimal HTTP/1.1 client, to measure HttpClient's cost.
 // Latencies are recorded per request in microseconds (sorted vectors, nearest-rank percentiles)
 // and cover Send() only: signing happens before the clock starts but is part of every request.
 // Thread-safety: --threads T runs T io_contexts, each on its own thread with its own coroutines
 // and counters; they share nothing but the start/stop instants and the first-error slot.
 #include <utility>  // Boost 1.74's asio/awaitable.hpp needs it first under g++ 12.
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <chrono>
+#include <boost/asio/write.hpp>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
 #include <cinttypes>
-#include <condition_variable>
 #include <cmath>
+#include <condition_variable>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <memory>
 #include <mutex>
 #include <random>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -66,8 +66,6 @@
 #include "http/client.h"
 #include "http/message.h"
 #include "http/url.h"
-
-extern char** environ;
 
 namespace {
 
@@ -86,8 +84,8 @@ constexpr std::string_view kUsage =
     "         [--items 1000] [--table bench] [--setup] [--no-signing-key-cache]\n"
     "         [--transport beast|raw]\n"
     "       ck_dynamodb_load --endpoint URL --setup [--items 1000] [--table bench]\n"
-    "       ck_dynamodb_load --spawn --log FILE [--ready-file FILE | --endpoint URL]\n"
-    "         [--timeout-ms 30000] -- COMMAND [ARGS...]\n";
+    "       ck_dynamodb_load --wait --since EPOCH_SECONDS [--pid PID]\n"
+    "         [--ready-file FILE | --endpoint URL] [--timeout-ms 30000]\n";
 
 // ---------------------------------------------------------------------------------------------
 // Flags
@@ -104,12 +102,12 @@ struct Options {
   bool setup = false;
   bool no_signing_key_cache = false;
   std::string transport = "beast";
-  // --spawn mode
-  bool spawn = false;
-  std::string log = "/dev/null";
+  // --wait mode
+  bool wait = false;
+  double since = 0;  // seconds since the epoch, as bash's $EPOCHREALTIME
+  int pid = 0;
   std::string ready_file;
   int64_t timeout_ms = 30000;
-  std::vector<std::string> command;
 };
 
 [[noreturn]] void UsageError(const std::string& message) {
@@ -131,10 +129,6 @@ Options ParseFlags(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
-    if (flag == "--") {
-      for (++i; i < argc; ++i) options.command.emplace_back(argv[i]);
-      break;
-    }
     if (flag == "--help" || flag == "-h") {
       std::cout << kUsage;
       std::exit(0);
@@ -147,8 +141,8 @@ Options ParseFlags(int argc, char** argv) {
       options.no_signing_key_cache = true;
       continue;
     }
-    if (flag == "--spawn") {
-      options.spawn = true;
+    if (flag == "--wait") {
+      options.wait = true;
       continue;
     }
     std::string value;
@@ -178,8 +172,14 @@ Options ParseFlags(int argc, char** argv) {
       options.transport = value;
     } else if (flag == "--table") {
       options.table = value;
-    } else if (flag == "--log") {
-      options.log = value;
+    } else if (flag == "--since") {
+      char* end = nullptr;
+      options.since = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || options.since <= 0) {
+        UsageError("--since needs seconds since the epoch, e.g. bash's $EPOCHREALTIME");
+      }
+    } else if (flag == "--pid") {
+      options.pid = static_cast<int>(ParseInt(flag, value, 1));
     } else if (flag == "--ready-file") {
       options.ready_file = value;
     } else if (flag == "--timeout-ms") {
@@ -188,10 +188,10 @@ Options ParseFlags(int argc, char** argv) {
       UsageError("unknown flag " + flag);
     }
   }
-  if (options.spawn) {
-    if (options.command.empty()) UsageError("--spawn needs a command after --");
+  if (options.wait) {
+    if (options.since <= 0) UsageError("--wait needs --since");
     if (options.ready_file.empty() && options.endpoint.empty()) {
-      UsageError("--spawn needs --ready-file or --endpoint");
+      UsageError("--wait needs --ready-file or --endpoint");
     }
     return options;
   }
@@ -803,44 +803,31 @@ int RunLoad(const Options& options, const Url& url) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// --spawn: start a server, time its ready file and its first answer
+// --wait: time a server's ready file and its first answer, from the instant it was started
 
-double MsSince(SteadyTime start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
+// True while `pid` runs (an exited child that its parent has not reaped yet counts as gone).
+bool ProcessRunning(int pid) {
+  if (pid <= 0) return true;
+  if (::kill(pid, 0) != 0) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  size_t paren = text.rfind(')');
+  return paren == std::string::npos || paren + 2 >= text.size() || text[paren + 2] != 'Z';
 }
 
-int RunSpawn(const Options& options) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, options.log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> argv;
-  for (const auto& arg : options.command) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  if (!options.ready_file.empty()) ::unlink(options.ready_file.c_str());
-
-  SteadyTime start = std::chrono::steady_clock::now();
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    std::cerr << "ck_dynamodb_load: cannot start " << argv[0] << ": " << std::strerror(rc)
-              << "\n";
-    return 1;
-  }
-  auto exited = [&]() {
-    int status = 0;
-    return waitpid(pid, &status, WNOHANG) == pid;
+int RunWait(const Options& options) {
+  auto since = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::duration<double>(options.since)));
+  auto ms_since_start = [&] {
+    return std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() - since)
+        .count();
   };
   auto fail = [&](const std::string& message) {
-    std::cerr << "ck_dynamodb_load: " << message << " (log: " << options.log << ")\n";
-    ::kill(pid, SIGKILL);
+    std::cerr << "ck_dynamodb_load: " << message << "\n";
     return 1;
   };
-  auto deadline = start + std::chrono::milliseconds(options.timeout_ms);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
 
   std::string url_text = options.endpoint;
   double ready_file_ms = -1;
@@ -849,12 +836,12 @@ int RunSpawn(const Options& options) {
       std::ifstream in(options.ready_file);
       std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       if (!content.empty() && content.back() == '\n') {
-        ready_file_ms = MsSince(start);
+        ready_file_ms = ms_since_start();
         content.pop_back();
         if (url_text.empty()) url_text = content;
         break;
       }
-      if (exited()) return fail("server exited before writing its ready file");
+      if (!ProcessRunning(options.pid)) return fail("server exited before writing its ready file");
       if (std::chrono::steady_clock::now() > deadline) return fail("no ready file in time");
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
@@ -870,14 +857,13 @@ int RunSpawn(const Options& options) {
     HttpRequest probe{ck::http::Verb::get, "/", 11};
     auto response = ck::http::SendBlocking(*url, std::move(probe), client_options);
     if (response.ok() && response->result_int() == 200) {
-      double first_answer_ms = MsSince(start);
-      std::printf(
-          "{\"pid\":%d,\"url\":\"%s\",\"ready_file_ms\":%.2f,\"first_answer_ms\":%.2f}\n",
-          static_cast<int>(pid), url_text.c_str(), ready_file_ms, first_answer_ms);
+      double first_answer_ms = ms_since_start();
+      std::printf("{\"url\":\"%s\",\"ready_file_ms\":%.2f,\"first_answer_ms\":%.2f}\n",
+                  url_text.c_str(), ready_file_ms, first_answer_ms);
       std::fflush(stdout);
       return 0;
     }
-    if (exited()) return fail("server exited before answering GET /");
+    if (!ProcessRunning(options.pid)) return fail("server exited before answering GET /");
     if (std::chrono::steady_clock::now() > deadline) {
       return fail("no 200 answer to GET / in time; last: " + Describe(response));
     }
@@ -889,7 +875,7 @@ int RunSpawn(const Options& options) {
 
 int main(int argc, char** argv) {
   Options options = ParseFlags(argc, argv);
-  if (options.spawn) return RunSpawn(options);
+  if (options.wait) return RunWait(options);
   auto url = ck::http::ParseUrl(options.endpoint);
   if (!url.ok()) UsageError("bad --endpoint: " + url.status().ToString());
   url->target = "/";

@@ -64,6 +64,7 @@ PIDS=()
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -99,34 +100,51 @@ free_port() {
   done
 }
 
-stop_pid() {  # stop_pid <pid>: SIGTERM, then SIGKILL after 5 s
+stop_pid() {  # stop_pid <pid>: SIGTERM, then SIGKILL after 10 s; reaps it
   local pid="$1" i
-  kill "$pid" 2>/dev/null || return 0
-  for i in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    # An orphan that exited but is not reaped yet counts as stopped.
-    [[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" == Z ]] && return 0
+  kill "$pid" 2>/dev/null || true
+  for i in $(seq 100); do
+    [[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null || echo gone)" =~ ^(Z|gone)$ ]] && break
     sleep 0.1
   done
   kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local keep=() p
+  for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
+  PIDS=("${keep[@]}")
 }
 
-# start_ck <dir>: prints the --spawn JSON line ({"pid":..,"url":..,"ready_file_ms":..,...}).
+# start_ck <dir>: starts ck dynamodb in the background (this shell is its parent), sets
+# SERVER_PID, SERVER_URL, READY_MS and ANSWER_MS (from the instant before the spawn).
 start_ck() {
-  local dir="$1"
+  local dir="$1" t0 line
   mkdir -p "$dir/data"
-  "$LOAD_BIN" --spawn --log "$dir/ck.log" --ready-file "$dir/ready" --timeout-ms 10000 -- \
-    "$CK_BIN" dynamodb --listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
-    --durability normal
+  t0="$EPOCHREALTIME"
+  "$CK_BIN" dynamodb --listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
+    --durability normal </dev/null >"$dir/ck.log" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  line="$("$LOAD_BIN" --wait --since "$t0" --pid "$SERVER_PID" --ready-file "$dir/ready" \
+    --timeout-ms 10000)" || { cat "$dir/ck.log" >&2; exit 1; }
+  SERVER_URL="$(json_field "$line" url)"
+  READY_MS="$(json_field "$line" ready_file_ms)"
+  ANSWER_MS="$(json_field "$line" first_answer_ms)"
 }
 
 start_dynalite() {
-  local dir="$1" port
+  local dir="$1" port t0 line
   port="$(free_port)"
   mkdir -p "$dir"
-  "$LOAD_BIN" --spawn --log "$dir/dynalite.log" --endpoint "http://127.0.0.1:$port" \
-    --timeout-ms 30000 -- node "$DYNALITE_CLI" --host 127.0.0.1 --port "$port" \
-    --path "$dir/db" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0
+  t0="$EPOCHREALTIME"
+  node "$DYNALITE_CLI" --host 127.0.0.1 --port "$port" --path "$dir/db" --createTableMs 0 \
+    --deleteTableMs 0 --updateTableMs 0 </dev/null >"$dir/dynalite.log" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  line="$("$LOAD_BIN" --wait --since "$t0" --pid "$SERVER_PID" \
+    --endpoint "http://127.0.0.1:$port" --timeout-ms 30000)" || { cat "$dir/dynalite.log" >&2; exit 1; }
+  SERVER_URL="$(json_field "$line" url)"
+  READY_MS=""
+  ANSWER_MS="$(json_field "$line" first_answer_ms)"
 }
 
 LOAD_AVG_START="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -137,18 +155,14 @@ STARTUP_ANSWER=()
 DYNALITE_STARTUP=()
 for r in $(seq "$RUNS"); do
   if has ck; then
-    line="$(start_ck "$TMP/startup-ck-$r")"
-    pid="$(json_field "$line" pid)"
-    PIDS+=("$pid")
-    STARTUP_READY+=("$(json_field "$line" ready_file_ms)")
-    STARTUP_ANSWER+=("$(json_field "$line" first_answer_ms)")
-    stop_pid "$pid"
+    start_ck "$TMP/startup-ck-$r"
+    STARTUP_READY+=("$READY_MS")
+    STARTUP_ANSWER+=("$ANSWER_MS")
+    stop_pid "$SERVER_PID"
   fi
-  line="$(start_dynalite "$TMP/startup-dynalite-$r")"
-  pid="$(json_field "$line" pid)"
-  PIDS+=("$pid")
-  DYNALITE_STARTUP+=("$(json_field "$line" first_answer_ms)")
-  stop_pid "$pid"
+  start_dynalite "$TMP/startup-dynalite-$r"
+  DYNALITE_STARTUP+=("$ANSWER_MS")
+  stop_pid "$SERVER_PID"
 done
 CK_READY_MS="$(printf '%s\n' "${STARTUP_READY[@]}" | { grep . || true; } | median)"
 CK_ANSWER_MS="$(printf '%s\n' "${STARTUP_ANSWER[@]}" | { grep . || true; } | median)"
@@ -160,15 +174,13 @@ log "dynalite startup: first answer ${DYNALITE_STARTUP[*]} ms"
 CK_PID=""
 CK_URL=""
 if has ck; then
-  line="$(start_ck "$TMP/ck")"
-  CK_PID="$(json_field "$line" pid)"
-  CK_URL="$(json_field "$line" url)"
-  PIDS+=("$CK_PID")
+  start_ck "$TMP/ck"
+  CK_PID="$SERVER_PID"
+  CK_URL="$SERVER_URL"
 fi
-line="$(start_dynalite "$TMP/dynalite")"
-DL_PID="$(json_field "$line" pid)"
-DL_URL="$(json_field "$line" url)"
-PIDS+=("$DL_PID")
+start_dynalite "$TMP/dynalite"
+DL_PID="$SERVER_PID"
+DL_URL="$SERVER_URL"
 log "ck dynamodb pid $CK_PID at $CK_URL; dynalite pid $DL_PID at $DL_URL"
 
 # status_kb that tolerates a missing server (prints 0).
@@ -178,6 +190,10 @@ if has ck; then "$LOAD_BIN" --endpoint "$CK_URL" --setup --items "$ITEMS"; fi
 "$LOAD_BIN" --endpoint "$DL_URL" --setup --items "$ITEMS"
 sleep 0.5
 CK_IDLE_KB="$(server_kb "$CK_PID" VmRSS)"
+CK_IDLE_ANON_KB="$(server_kb "$CK_PID" RssAnon)"
+CK_IDLE_FILE_KB="$(server_kb "$CK_PID" RssFile)"
+# PSS counts shared library pages proportionally (smaps_rollup needs Linux >= 4.14).
+CK_IDLE_PSS_KB="$(if [[ -n "$CK_PID" ]]; then awk '$1 == "Pss:" { print $2 }' "/proc/$CK_PID/smaps_rollup"; else echo 0; fi)"
 DL_IDLE_KB="$(status_kb "$DL_PID" VmRSS)"
 log "idle RSS after setup: ck $(mb "$CK_IDLE_KB") MB (at start $(mb "$CK_RSS_START_KB") MB), dynalite $(mb "$DL_IDLE_KB") MB"
 
@@ -200,10 +216,12 @@ done
 # --- the client's own ceiling: the same load against a server that answers 200 {} at once ----
 CLIENT_CEILING="n/a"
 if [[ -x "$NULL_BIN" ]]; then
-  line="$("$LOAD_BIN" --spawn --log "$TMP/null.log" --ready-file "$TMP/null.ready" --timeout-ms 5000 -- \
-    "$NULL_BIN" --ready-file "$TMP/null.ready")"
-  NULL_PID="$(json_field "$line" pid)"
+  t0="$EPOCHREALTIME"
+  "$NULL_BIN" --ready-file "$TMP/null.ready" </dev/null >"$TMP/null.log" 2>&1 &
+  NULL_PID=$!
   PIDS+=("$NULL_PID")
+  line="$("$LOAD_BIN" --wait --since "$t0" --pid "$NULL_PID" --ready-file "$TMP/null.ready" \
+    --timeout-ms 5000)"
   out="$("$LOAD_BIN" --endpoint "$(json_field "$line" url)" --op get --connections "$CONNECTIONS" \
     --threads "$THREADS" --transport "$TRANSPORT" --duration-ms "$DURATION_MS" --warmup-ms "$WARMUP_MS" --items "$ITEMS")"
   stop_pid "$NULL_PID"
@@ -248,7 +266,7 @@ TABLE="$TMP/table.md"
   echo
   echo "| server | startup to first answer (median) | idle RSS after setup | peak RSS (VmHWM) | errors |"
   echo "|---|---:|---:|---:|---:|"
-  has ck && echo "| ck dynamodb | $CK_ANSWER_MS ms (ready file $CK_READY_MS ms) | $(mb "$CK_IDLE_KB") MB | $(mb "$CK_HWM_KB") MB | $(sum_field ck errors) |"
+  has ck && echo "| ck dynamodb | $CK_ANSWER_MS ms (ready file $CK_READY_MS ms) | $(mb "$CK_IDLE_KB") MB (anon $(mb "$CK_IDLE_ANON_KB"), file-backed $(mb "$CK_IDLE_FILE_KB"); PSS $(mb "$CK_IDLE_PSS_KB")) | $(mb "$CK_HWM_KB") MB | $(sum_field ck errors) |"
   echo "| dynalite | $DYNALITE_ANSWER_MS ms | $(mb "$DL_IDLE_KB") MB | $(mb "$DL_HWM_KB") MB | $(sum_field dynalite errors) |"
 } >"$TABLE"
 
@@ -290,6 +308,13 @@ mkdir -p "$(dirname "$OUT")"
     "SigV4 on every request; $RUNS alternating runs per op per server of ${DURATION_MS} ms" \
     "(after ${WARMUP_MS} ms warm-up); medians below; $ITEMS items of ~200 bytes."
   echo
+  if awk -v l="${LOAD_AVG_START%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 4) }'; then
+    echo "> **Warning:** the machine was busy when this run started (1-minute load average" \
+      "${LOAD_AVG_START%% *} on $(nproc) CPUs). Alternating runs expose both servers to the same" \
+      "interference, so the ratios say more than the absolute figures, but rerun on an idle" \
+      "machine before drawing conclusions."
+    echo
+  fi
   echo "## Results (medians)"
   echo
   cat "$TABLE"

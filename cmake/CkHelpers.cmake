@@ -1,5 +1,5 @@
-# ck_library(NAME DIR <dir> [DEPS ...])
-#   Declares a static library from every *.cc in DIR except *_test.cc, and a test executable
+# ck_library(NAME DIR <dir>... [DEPS ...])
+#   Declares a static library from every *.cc in the DIRs except *_test.cc, and a test executable
 #   NAME_test from the *_test.cc files there (registered with CTest). Adding a file to a folder
 #   needs no CMake edit.
 set(CK_WARNINGS -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers)
@@ -19,9 +19,15 @@ function(ck_apply_common target)
 endfunction()
 
 function(ck_library name)
-  cmake_parse_arguments(ARG "" "DIR" "DEPS" ${ARGN})
-  file(GLOB sources CONFIGURE_DEPENDS ${ARG_DIR}/*.cc)
-  file(GLOB tests CONFIGURE_DEPENDS ${ARG_DIR}/*_test.cc)
+  cmake_parse_arguments(ARG "" "" "DIR;DEPS" ${ARGN})
+  set(sources)
+  set(tests)
+  foreach(dir ${ARG_DIR})
+    file(GLOB dir_sources CONFIGURE_DEPENDS ${dir}/*.cc)
+    file(GLOB dir_tests CONFIGURE_DEPENDS ${dir}/*_test.cc)
+    list(APPEND sources ${dir_sources})
+    list(APPEND tests ${dir_tests})
+  endforeach()
   if(tests)
     list(REMOVE_ITEM sources ${tests})
   endif()

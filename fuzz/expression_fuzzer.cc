@@ -34,7 +34,7 @@ void CheckError(const Status& status) {
 
 const std::map<std::string, std::string>& Names() {
   static const auto* names = new std::map<std::string, std::string>{
-      {"#a", "a"},   {"#b", "b"},   {"#l", "l"},      {"#m", "m"},
+      {"#a", "a"},    {"#b", "b"},   {"#l", "l"},          {"#m", "m"},
       {"#n", "name"}, {"#u", "ünï"}, {"#d", "dotted.name"}};
   return *names;
 }
@@ -75,12 +75,12 @@ const Item& FixedItem() {
     (*out)["z"] = AttributeValue::Null();
     AttributeValue inner = AttributeValue::FromMap(
         {{"k", AttributeValue::Number("1")},
-         {"l", AttributeValue::FromList({AttributeValue::Number("5"),
-                                         AttributeValue::StringSet({"q"})})}});
+         {"l", AttributeValue::FromList(
+                   {AttributeValue::Number("5"), AttributeValue::StringSet({"q"})})}});
     (*out)["m"] = AttributeValue::FromMap({{"m", inner}, {"s", AttributeValue::String("x")}});
-    (*out)["l"] = AttributeValue::FromList(
-        {AttributeValue::String("abc"), inner, AttributeValue::FromList({}),
-         AttributeValue::NumberSet({"7"})});
+    (*out)["l"] =
+        AttributeValue::FromList({AttributeValue::String("abc"), inner,
+                                  AttributeValue::FromList({}), AttributeValue::NumberSet({"7"})});
     (*out)["ünï"] = AttributeValue::Number("0.5");
     (*out)["dotted.name"] = AttributeValue::String("d");
     return out;
@@ -129,8 +129,8 @@ void FuzzProjection(std::string_view text) {
 }
 
 void FuzzKeyCondition(std::string_view text) {
-  for (const std::optional<std::string>& range : {std::optional<std::string>("b"),
-                                                   std::optional<std::string>()}) {
+  for (const std::optional<std::string>& range :
+       {std::optional<std::string>("b"), std::optional<std::string>()}) {
     expr::ExpressionContext context(&Names(), &Values());
     auto key = expr::ParseKeyCondition(text, context, "a", range);
     if (!key.ok()) {

@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "ck 0.1.0");
   ck::cli::RegisterDynamoDbCommand(app);
+  ck::cli::RegisterServeCommand(app);
+  ck::cli::RegisterUpCommand(app);
+  ck::cli::RegisterControlCommands(app);
   CLI11_PARSE(app, argc, argv);
   return ck::cli::ExitCode();
 }

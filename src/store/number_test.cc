@@ -71,9 +71,9 @@ TEST(NormalizeNumberTest, NegativeZeroIsZero) {
 
 TEST(NormalizeNumberTest, RejectsMalformedText) {
   EXPECT_EQ(NormalizeError(""), "The parameter cannot be converted to a numeric value");
-  for (const char* text : {"abc", "1e", "1e+", "e5", ".", "-", "+", "+-1", "--1", "1.2.3", "1+2",
-                           " 5", "5 ", "1 000", "0x10", "NaN", "Infinity", "-Infinity", "1,5",
-                           "+e2", "1e2.5", "1ee2", ".e1", "١"}) {
+  for (const char* text : {"abc",      "1e",        "1e+", "e5",  ".",     "-",     "+",    "+-1",
+                           "--1",      "1.2.3",     "1+2", " 5",  "5 ",    "1 000", "0x10", "NaN",
+                           "Infinity", "-Infinity", "1,5", "+e2", "1e2.5", "1ee2",  ".e1",  "١"}) {
     EXPECT_EQ(NormalizeError(text),
               std::string("The parameter cannot be converted to a numeric value: ") + text);
   }
@@ -207,8 +207,7 @@ TEST(EncodeNumberForKeyTest, KnownOrder) {
 }
 
 // Random canonical numbers across DynamoDB's whole range.
-std::string RandomNumber(std::mt19937_64& rng, int max_digits, int min_exponent,
-                         int max_exponent) {
+std::string RandomNumber(std::mt19937_64& rng, int max_digits, int min_exponent, int max_exponent) {
   std::uniform_int_distribution<int> digit_count(1, max_digits);
   std::uniform_int_distribution<int> digit(0, 9);
   std::uniform_int_distribution<int> exponent(min_exponent, max_exponent);

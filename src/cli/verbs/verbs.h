@@ -12,5 +12,9 @@ namespace ck::cli {
 int& ExitCode();
 
 void RegisterDynamoDbCommand(CLI::App& app);
+void RegisterServeCommand(CLI::App& app);
+// `ck up` (up_command.cc) and the verbs that talk to it: ps, stop, start, scale, down.
+void RegisterUpCommand(CLI::App& app);
+void RegisterControlCommands(CLI::App& app);
 
 }  // namespace ck::cli

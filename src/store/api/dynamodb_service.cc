@@ -144,12 +144,14 @@ http::HttpResponse DynamoDbService::Handle(const http::HttpRequest& request) {
     return Respond(request, http::HttpStatus::not_found, "text/plain",
                    "<UnknownOperationException/>\n");
   }
-  OperationHandler handler = FindOperation(http::HeaderValue(request, "x-amz-target"));
-  if (handler == nullptr) return RespondError(request, {ErrorType::kUnknownOperation, "", ""});
+  // DynamoDB authenticates before it looks at the target: a signed X-Amz-Target that was
+  // altered is an InvalidSignatureException, not an UnknownOperationException.
   if (state_->options.verify_signatures) {
     auto failure = AuthenticateRequest(request, state_->options.credentials, state_->Now());
     if (failure) return RespondError(request, *failure);
   }
+  OperationHandler handler = FindOperation(http::HeaderValue(request, "x-amz-target"));
+  if (handler == nullptr) return RespondError(request, {ErrorType::kUnknownOperation, "", ""});
   auto document = ParseRequestBody(request.body());
   if (!document.ok()) return RespondError(request, ErrorFromStatus(document.status()));
 

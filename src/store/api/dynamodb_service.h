@@ -4,8 +4,10 @@
 // and returns the response the real service would send: `POST /` with
 // `X-Amz-Target: DynamoDB_20120810.<Operation>` and a JSON body, SigV4-verified against the
 // configured credentials, answered with `application/x-amz-json-1.0`, `x-amzn-RequestId` and
-// `x-amz-crc32`; `GET /` answers a health line. Errors have DynamoDB's `__type` namespaces,
-// messages and HTTP statuses (see errors.h). Data lives in one SQLite file (engine/storage.h).
+// `x-amz-crc32`; `GET /` answers a health line. A POST is checked in DynamoDB's order: SigV4
+// authentication, then the X-Amz-Target operation, then the JSON body, then the operation's own
+// validation. Errors have DynamoDB's `__type` namespaces, messages and HTTP statuses (see
+// errors.h). Data lives in one SQLite file (engine/storage.h).
 //
 //   DynamoDbOptions options;
 //   options.data_path = ".ck/dynamodb.sqlite";

@@ -171,16 +171,34 @@ TEST_F(DynamoDbServiceTest, TableLifecycle) {
               "Requested resource not found: Table: aaa not found");
   ExpectError("GetItem", {{"TableName", "aaa"}, {"Key", {{"k", {{"S", "x"}}}}}},
               "ResourceNotFoundException", "Requested resource not found");
-  ExpectError(
-      "DescribeTable", {{"TableName", "a!"}}, "ValidationException",
-      "2 validation errors detected: Value 'a!' at 'tableName' failed to satisfy constraint: "
-      "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a!' at "
-      "'tableName' failed to satisfy constraint: Member must have length greater than or "
-      "equal to 3");
+  ExpectError("DescribeTable", {{"TableName", "abc!"}}, "ValidationException",
+              "1 validation error detected: Value 'abc!' at 'tableName' failed to satisfy "
+              "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
 
   // The catalog survives a restart.
   Open(false);
   EXPECT_EQ(Ok("ListTables", json::object())["TableNames"].size(), 3u);
+}
+
+// Regression: DescribeTable without TableName answered the item operations' constraint message.
+TEST_F(DynamoDbServiceTest, TableLevelOperationsNameAMissingTableName) {
+  for (auto operation : {"CreateTable", "DescribeTable", "DeleteTable", "UpdateTable",
+                         "DescribeTimeToLive", "UpdateTimeToLive"}) {
+    SCOPED_TRACE(operation);
+    ExpectError(operation, json::object(), "ValidationException",
+                "The parameter 'TableName' is required but was not present in the request");
+    ExpectError(operation, {{"TableName", "a!"}}, "ValidationException",
+                "TableName must be at least 3 characters long and at most 255 characters long");
+    ExpectError(operation, {{"TableName", std::string(256, 'a')}}, "ValidationException",
+                "TableName must be at least 3 characters long and at most 255 characters long");
+  }
+  // Item operations keep the constraint form.
+  ExpectError("GetItem", {{"Key", {{"ckid", {{"S", "a"}}}}}}, "ValidationException",
+              "1 validation error detected: Value null at 'tableName' failed to satisfy "
+              "constraint: Member must not be null");
+  ExpectError("Query", json::object(), "ValidationException",
+              "1 validation error detected: Value null at 'tableName' failed to satisfy "
+              "constraint: Member must not be null");
 }
 
 TEST_F(DynamoDbServiceTest, PutGetDeleteAndConditions) {
@@ -362,6 +380,36 @@ TEST_F(DynamoDbServiceTest, QueryPagingFiltersAndIndexes) {
   EXPECT_EQ(by_age["Items"][0]["mood"]["S"], "happy");  // fetched from the table
 }
 
+// Regression: a Query filter on a key attribute was accepted instead of rejected.
+TEST_F(DynamoDbServiceTest, QueryFilterMayNotReadTheQueriedKeys) {
+  CreateResidents();
+  Put("ada", 1, "Oslo", 80);
+  auto read = [](std::string index, std::string key_condition, std::string filter,
+                 std::string value) {
+    json request = {{"TableName", "residents"},
+                    {"FilterExpression", filter},
+                    {"ExpressionAttributeValues", {{":v", {{"S", value}}}, {":n", {{"N", "1"}}}}}};
+    if (!key_condition.empty()) request["KeyConditionExpression"] = key_condition;
+    if (!index.empty()) request["IndexName"] = index;
+    return request;
+  };
+  const std::string kMessage =
+      "Filter Expression can only contain non-primary key attributes: Primary key attribute: ";
+  ExpectError("Query", read("", "ckid = :v", "age > :n AND seq > :n", "ada"), "ValidationException",
+              kMessage + "seq");
+  json hidden = read("", "ckid = :v", "NOT (size(#k) > :n)", "ada");
+  hidden["ExpressionAttributeNames"] = {{"#k", "ckid"}};
+  ExpectError("Query", hidden, "ValidationException", kMessage + "ckid");
+  ExpectError("Query", read("by_city", "city = :v", "age > :n", "Oslo"), "ValidationException",
+              kMessage + "age");
+  // Only the keys of the table or index queried count: a GSI query may filter on table keys,
+  // and Scan on anything.
+  EXPECT_EQ(Ok("Query", read("by_city", "city = :v", "seq >= :n AND ckid <> :v", "Oslo"))["Count"],
+            1);
+  EXPECT_EQ(Ok("Query", read("", "ckid = :v", "age > :n", "ada"))["Count"], 1);
+  EXPECT_EQ(Ok("Scan", read("", "", "seq >= :n AND ckid = :v", "ada"))["Count"], 1);
+}
+
 TEST_F(DynamoDbServiceTest, ScanSegmentsCoverTheTable) {
   CreateResidents();
   for (int i = 0; i < 40; ++i) Put("k" + std::to_string(i), 1, "Oslo", i);
@@ -455,6 +503,56 @@ TEST_F(DynamoDbServiceTest, Transactions) {
               "Transaction request cannot include multiple operations on one item");
 }
 
+// Regression: a repeated ClientRequestToken applied the transaction's writes again.
+TEST_F(DynamoDbServiceTest, ClientRequestTokenMakesTransactWriteIdempotent) {
+  CreateResidents();
+  json ada = {{"ckid", {{"S", "ada"}}}, {"seq", {{"N", "1"}}}};
+  auto increment = [&](std::string token, std::string by) {
+    return json{{"ClientRequestToken", token},
+                {"TransactItems",
+                 {{{"Update",
+                    {{"TableName", "residents"},
+                     {"Key", ada},
+                     {"UpdateExpression", "ADD visits :by"},
+                     {"ExpressionAttributeValues", {{":by", {{"N", by}}}}}}}}}}};
+  };
+  auto visits = [&] {
+    json got = Ok("GetItem", {{"TableName", "residents"}, {"Key", ada}});
+    return got["Item"]["visits"]["N"].get<std::string>();
+  };
+  Ok("TransactWriteItems", increment("tok-1", "1"));
+  Ok("TransactWriteItems", increment("tok-1", "1"));
+  EXPECT_EQ(visits(), "1");
+
+  Reply mismatch = Call("TransactWriteItems", increment("tok-1", "5"));
+  EXPECT_EQ(mismatch.status, 400);
+  EXPECT_EQ(mismatch.body["__type"],
+            "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException");
+  EXPECT_EQ(mismatch.message,
+            "DynamoDB rejected the request because you retried a request with a different payload "
+            "but with an idempotent token that was already used.");
+  EXPECT_EQ(visits(), "1");
+
+  Ok("TransactWriteItems", increment("tok-2", "1"));  // another token is another transaction
+  EXPECT_EQ(visits(), "2");
+
+  // A cancelled transaction does not use up its token.
+  json guarded = increment("tok-3", "1");
+  guarded["TransactItems"][0]["Update"]["ConditionExpression"] = "visits = :by";
+  EXPECT_EQ(Call("TransactWriteItems", guarded).type, "TransactionCanceledException");
+  guarded["TransactItems"][0]["Update"]["ExpressionAttributeValues"][":by"]["N"] = "2";
+  Ok("TransactWriteItems", guarded);
+  EXPECT_EQ(visits(), "4");
+
+  // The window is ten minutes after the first call.
+  now_ += std::chrono::minutes(9);
+  Ok("TransactWriteItems", increment("tok-1", "1"));
+  EXPECT_EQ(visits(), "4");
+  now_ += std::chrono::minutes(2);
+  Ok("TransactWriteItems", increment("tok-1", "1"));
+  EXPECT_EQ(visits(), "5");
+}
+
 TEST_F(DynamoDbServiceTest, UpdateTableBackfillsANewIndex) {
   CreateResidents();
   Put("ada", 1, "Oslo", 80);
@@ -518,8 +616,9 @@ class DynamoDbAuthTest : public DynamoDbServiceTest {
     DynamoDbServiceTest::SetUp();
     Open(true);
   }
-  http::HttpRequest Signed(std::string access_key, std::string secret, WallTime at) {
-    http::HttpRequest request = Request("ListTables", "{}");
+  http::HttpRequest Signed(std::string access_key, std::string secret, WallTime at,
+                           std::string_view operation = "ListTables") {
+    http::HttpRequest request = Request(operation, "{}");
     sigv4::SignableRequest signable{"POST", "/", "", {}, request.body()};
     for (const auto& field : request) {
       signable.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
@@ -554,6 +653,22 @@ TEST_F(DynamoDbAuthTest, VerifiesSignatures) {
   tampered.body() = R"({"Limit":1})";
   tampered.prepare_payload();
   EXPECT_EQ(Send(tampered).type, "InvalidSignatureException");
+}
+
+// Regression: the operation was looked up before the signature was checked, so a signed
+// X-Amz-Target altered in transit answered UnknownOperationException.
+TEST_F(DynamoDbAuthTest, AuthenticatesBeforeLookingAtTheOperation) {
+  http::HttpRequest retargeted = Signed("ck-local", "ck-local-secret", now_);
+  retargeted.set("X-Amz-Target", "DynamoDB_20120810.DescribeLimits");
+  EXPECT_EQ(Send(retargeted).type, "InvalidSignatureException");
+
+  EXPECT_EQ(Send(Request("Frobnicate", "{}")).type, "MissingAuthenticationTokenException");
+  EXPECT_EQ(Send(Request("ListTables", "{not json")).type, "MissingAuthenticationTokenException");
+  EXPECT_EQ(Send(Signed("ck-local", "ck-local-secret", now_, "Frobnicate")).type,
+            "UnknownOperationException");
+
+  http::HttpRequest get(http::Verb::get, "/", 11);
+  EXPECT_EQ(service_->Handle(get).result_int(), 200u);  // the health line needs no signature
 }
 
 }  // namespace

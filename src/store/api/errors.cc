@@ -72,6 +72,8 @@ std::string_view ErrorTypeName(ErrorType type) {
       return "com.amazon.coral.service#InvalidSignatureException";
     case ErrorType::kTransactionCanceled:
       return "com.amazonaws.dynamodb.v20120810#TransactionCanceledException";
+    case ErrorType::kIdempotentParameterMismatch:
+      return "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException";
   }
   return "com.amazonaws.dynamodb.v20120810#InternalServerError";
 }
@@ -85,9 +87,10 @@ std::string ErrorBody(const ApiError& error) {
   std::string body = "{\"__type\":";
   AppendJsonString(ErrorTypeName(error.type), body);
   if (!error.message.empty() || error.type != ErrorType::kUnknownOperation) {
-    // DynamoDB spells the member "Message" for these two types and "message" elsewhere.
-    bool capital =
-        error.type == ErrorType::kSerialization || error.type == ErrorType::kTransactionCanceled;
+    // DynamoDB spells the member "Message" for these types and "message" elsewhere.
+    bool capital = error.type == ErrorType::kSerialization ||
+                   error.type == ErrorType::kTransactionCanceled ||
+                   error.type == ErrorType::kIdempotentParameterMismatch;
     body += capital ? ",\"Message\":" : ",\"message\":";
     AppendJsonString(error.message, body);
   }

@@ -12,7 +12,8 @@
 //   kUnavailable        -> com.amazon.coral.availability#ThrottlingException (retryable)
 //   anything else       -> com.amazonaws.dynamodb.v20120810#InternalServerError (HTTP 500)
 // Failures with no Status code of their own (UnknownOperation, the SigV4 family,
-// TransactionCanceled) are named explicitly with an ErrorType. Client errors are HTTP 400.
+// TransactionCanceled, IdempotentParameterMismatch) are named explicitly with an ErrorType.
+// Client errors are HTTP 400.
 //
 // Thread-safety: pure functions and value types.
 #pragma once
@@ -41,6 +42,7 @@ enum class ErrorType {
   kIncompleteSignature,
   kInvalidSignature,
   kTransactionCanceled,
+  kIdempotentParameterMismatch,
 };
 
 struct ApiError {

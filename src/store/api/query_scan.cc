@@ -272,6 +272,22 @@ Status KeyTypeMatches(const AttributeValue& value, const engine::KeyAttribute& a
       "type");
 }
 
+// Key attributes belong in the KeyConditionExpression: a Query's filter may not read the key
+// attributes of the table or index it queries.
+Status CheckFilterAvoidsKeys(const ReadPlan& plan, const engine::KeyAttribute& hash,
+                             const std::optional<engine::KeyAttribute>& range) {
+  if (!plan.filter) return Status::Ok();
+  for (const auto& name : plan.filter->TopLevelAttributes()) {
+    if (name == hash.name || (range && name == range->name)) {
+      return InvalidArgument(
+          "Filter Expression can only contain non-primary key attributes: Primary key "
+          "attribute: " +
+          name);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::string> Query(ServiceState& state, const json& body, OperationContext&) {
@@ -290,6 +306,7 @@ Result<std::string> Query(ServiceState& state, const json& body, OperationContex
   CK_ASSIGN_OR_RETURN(auto condition,
                       expr::ParseKeyCondition(*key_text, *plan.context, hash.name, range_name));
   CK_RETURN_IF_ERROR(plan.context->CheckAllUsed());
+  CK_RETURN_IF_ERROR(CheckFilterAvoidsKeys(plan, hash, range));
   CK_RETURN_IF_ERROR(KeyTypeMatches(condition.hash_value, hash));
 
   engine::QueryRange query;

@@ -223,6 +223,18 @@ void ConstraintErrors::CheckMax(const std::optional<int64_t>& value, std::string
   }
 }
 
+Status CheckTableLevelName(const std::optional<std::string>& name) {
+  if (!name) {
+    return InvalidArgument(
+        "The parameter 'TableName' is required but was not present in the request");
+  }
+  if (name->size() < 3 || name->size() > 255) {
+    return InvalidArgument(
+        "TableName must be at least 3 characters long and at most 255 characters long");
+  }
+  return Status::Ok();
+}
+
 Status ConstraintErrors::ToStatus() const {
   if (errors_.empty()) return Status::Ok();
   std::string message = std::to_string(errors_.size()) + " validation error" +

@@ -84,6 +84,15 @@ class ConstraintErrors {
   std::vector<std::string> errors_;
 };
 
+// The TableName rule of the table-level operations (CreateTable, DescribeTable, UpdateTable,
+// DeleteTable, DescribeTimeToLive, UpdateTimeToLive), which DynamoDB applies before its constraint
+// checks: absent -> "The parameter 'TableName' is required but was not present in the request";
+// outside 3..255 characters -> "TableName must be at least 3 characters long and at most 255
+// characters long". The character pattern is left to ConstraintErrors::CheckName. Item operations
+// (GetItem & co) report a missing name as a constraint error instead: "Value null at 'tableName'
+// failed to satisfy constraint: Member must not be null".
+Status CheckTableLevelName(const std::optional<std::string>& name);
+
 // The ReturnConsumedCapacity enum check, shared by every data-plane operation.
 inline const std::vector<std::string_view> kReturnConsumedCapacityValues = {"INDEXES", "TOTAL",
                                                                             "NONE"};

@@ -19,6 +19,7 @@
 
 #include "store/api/dynamodb_service.h"
 #include "store/api/errors.h"
+#include "store/api/idempotency_tokens.h"
 #include "store/api/request_reader.h"
 #include "store/engine/storage.h"
 #include "store/engine/table_store.h"
@@ -43,6 +44,8 @@ class ServiceState {
   std::unique_ptr<engine::Storage> storage;
   std::unique_ptr<engine::TableStore> store;
   std::map<std::string, TableEntry, std::less<>> tables;
+  // ClientRequestTokens of successful TransactWriteItems calls.
+  IdempotencyTokens transaction_tokens;
 
   // kNotFound "Requested resource not found", or "...: Table: <name> not found" when
   // `name_in_message` (DescribeTable, DeleteTable, UpdateTable use that form).

@@ -236,13 +236,7 @@ Result<TableEntry> NewTableFromRequest(const json& request, const std::string& r
                       reader.Structure("ProvisionedThroughput", "ProvisionedThroughput"));
   CK_ASSIGN_OR_RETURN(const json* local_indexes, reader.List("LocalSecondaryIndexes"));
   CK_ASSIGN_OR_RETURN(const json* global_indexes, reader.List("GlobalSecondaryIndexes"));
-  if (!name)
-    return InvalidArgument(
-        "The parameter 'TableName' is required but was not present in the request");
-  if (name->size() < 3 || name->size() > 255) {
-    return InvalidArgument(
-        "TableName must be at least 3 characters long and at most 255 characters long");
-  }
+  CK_RETURN_IF_ERROR(CheckTableLevelName(name));
 
   ConstraintErrors errors;
   std::map<std::string, std::string> attribute_types;

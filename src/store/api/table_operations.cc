@@ -11,8 +11,10 @@ namespace ck::store::api {
 
 namespace {
 
+// TableName of the table-level operations (see CheckTableLevelName).
 Result<std::string> ReadTableName(const FieldReader& reader) {
   CK_ASSIGN_OR_RETURN(auto name, reader.String("TableName"));
+  CK_RETURN_IF_ERROR(CheckTableLevelName(name));
   ConstraintErrors errors;
   errors.CheckName(name, "tableName", true);
   CK_RETURN_IF_ERROR(errors.ToStatus());

@@ -1,6 +1,8 @@
 // TransactWriteItems and TransactGetItems: all-or-nothing over one storage transaction.
+// TransactWriteItems' ClientRequestToken makes a repeated call a no-op (idempotency_tokens.h).
 #include <set>
 
+#include "core/crypto.h"
 #include "store/api/item_support.h"
 #include "store/api/response_body.h"
 #include "store/attribute_json.h"
@@ -10,6 +12,9 @@ namespace ck::store::api {
 namespace {
 
 constexpr size_t kMaxTransactItems = 100;
+constexpr std::string_view kIdempotentParameterMismatchMessage =
+    "DynamoDB rejected the request because you retried a request with a different payload but "
+    "with an idempotent token that was already used.";
 
 struct TransactAction {
   enum class Kind { kConditionCheck, kPut, kDelete, kUpdate };
@@ -167,6 +172,17 @@ Result<std::string> TransactWriteItems(ServiceState& state, const json& body,
     errors.Add(*token, "clientRequestToken", "Member must have length less than or equal to 36");
     CK_RETURN_IF_ERROR(errors.ToStatus());
   }
+  std::string request_digest;
+  if (token) {
+    // The parsed document dumps with sorted keys, so the digest ignores member order.
+    request_digest = Sha256(body.dump(-1, ' ', false, json::error_handler_t::replace));
+    auto seen = state.transaction_tokens.Find(*token, request_digest, state.Now());
+    if (seen.match == IdempotencyTokens::Match::kSameRequest) return std::move(seen.response);
+    if (seen.match == IdempotencyTokens::Match::kOtherRequest) {
+      context.error_type = ErrorType::kIdempotentParameterMismatch;
+      return InvalidArgument(std::string(kIdempotentParameterMismatchMessage));
+    }
+  }
   std::vector<std::unique_ptr<TransactAction>> actions;
   std::set<std::tuple<int64_t, std::string, std::string>> seen;
   for (const auto& element : *items) {
@@ -245,7 +261,11 @@ Result<std::string> TransactWriteItems(ServiceState& state, const json& body,
     }
     response.AddRaw(list + "]");
   }
-  return response.Finish();
+  std::string result = response.Finish();
+  if (token) {
+    state.transaction_tokens.Remember(*token, std::move(request_digest), result, state.Now());
+  }
+  return result;
 }
 
 Result<std::string> TransactGetItems(ServiceState& state, const json& body, OperationContext&) {

@@ -67,9 +67,10 @@ TEST_F(ConditionTest, EmptyAndOversizedExpressions) {
             "Invalid FilterExpression: The expression can not be empty;");
   std::string big = "a = :one";
   while (big.size() <= 4096) big += " OR a = :one";
-  EXPECT_EQ(Error(big), "Invalid ConditionExpression: Expression size has exceeded the maximum "
-                        "allowed size; expression size: " +
-                            std::to_string(big.size()));
+  EXPECT_EQ(Error(big),
+            "Invalid ConditionExpression: Expression size has exceeded the maximum "
+            "allowed size; expression size: " +
+                std::to_string(big.size()));
   std::string exact = "a = :one";
   exact += std::string(4096 - exact.size(), ' ');
   EXPECT_TRUE(Parse(exact).ok());

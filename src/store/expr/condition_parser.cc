@@ -29,18 +29,25 @@ constexpr std::array<FunctionSignature, 6> kFunctions = {{
     {"size", 1},
 }};
 
-constexpr std::array<std::string_view, 10> kTypeTags = {"S",  "N",  "B",    "SS",   "NS",
-                                                         "BS", "M",  "L",    "NULL", "BOOL"};
+constexpr std::array<std::string_view, 10> kTypeTags = {"S",  "N", "B", "SS",   "NS",
+                                                        "BS", "M", "L", "NULL", "BOOL"};
 
 std::optional<Comparator> ComparatorOf(TokenKind kind) {
   switch (kind) {
-    case TokenKind::kEqual: return Comparator::kEqual;
-    case TokenKind::kNotEqual: return Comparator::kNotEqual;
-    case TokenKind::kLess: return Comparator::kLess;
-    case TokenKind::kLessOrEqual: return Comparator::kLessOrEqual;
-    case TokenKind::kGreater: return Comparator::kGreater;
-    case TokenKind::kGreaterOrEqual: return Comparator::kGreaterOrEqual;
-    default: return std::nullopt;
+    case TokenKind::kEqual:
+      return Comparator::kEqual;
+    case TokenKind::kNotEqual:
+      return Comparator::kNotEqual;
+    case TokenKind::kLess:
+      return Comparator::kLess;
+    case TokenKind::kLessOrEqual:
+      return Comparator::kLessOrEqual;
+    case TokenKind::kGreater:
+      return Comparator::kGreater;
+    case TokenKind::kGreaterOrEqual:
+      return Comparator::kGreaterOrEqual;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -247,9 +254,9 @@ class ConditionParser : public ParserBase {
   }
 
   void RecordMisused(const std::string& function) {
-    Record(ErrorKind::kMisusedFunction,
-           "The function is not allowed to be used this way in an expression; function: " +
-               function);
+    Record(
+        ErrorKind::kMisusedFunction,
+        "The function is not allowed to be used this way in an expression; function: " + function);
   }
 
   // Functions other than size() yield booleans and cannot be operands.
@@ -314,9 +321,9 @@ class ConditionParser : public ParserBase {
         RecordOperandType(name, type.value_or("{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"));
       } else if (std::find(kTypeTags.begin(), kTypeTags.end(), args[1].value.scalar()) ==
                  kTypeTags.end()) {
-        Record(ErrorKind::kFunction, "Invalid attribute type name found; type: " +
-                                         args[1].value.scalar() +
-                                         ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
+        Record(ErrorKind::kFunction,
+               "Invalid attribute type name found; type: " + args[1].value.scalar() +
+                   ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
       }
     } else if (name == "size") {
       auto type = StaticType(args[0]);
@@ -346,12 +353,18 @@ class ConditionParser : public ParserBase {
 
 std::string_view ComparatorText(Comparator comparator) {
   switch (comparator) {
-    case Comparator::kEqual: return "=";
-    case Comparator::kNotEqual: return "<>";
-    case Comparator::kLess: return "<";
-    case Comparator::kLessOrEqual: return "<=";
-    case Comparator::kGreater: return ">";
-    case Comparator::kGreaterOrEqual: return ">=";
+    case Comparator::kEqual:
+      return "=";
+    case Comparator::kNotEqual:
+      return "<>";
+    case Comparator::kLess:
+      return "<";
+    case Comparator::kLessOrEqual:
+      return "<=";
+    case Comparator::kGreater:
+      return ">";
+    case Comparator::kGreaterOrEqual:
+      return ">=";
   }
   return "=";
 }

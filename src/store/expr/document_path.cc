@@ -89,11 +89,11 @@ AttributeValue* FindChild(const ParentRef& parent, const Path& path) {
 }
 
 bool PathLess(const Path& a, const Path& b) {
-  return std::lexicographical_compare(
-      a.begin(), a.end(), b.begin(), b.end(), [](const PathElement& x, const PathElement& y) {
-        if (IsIndex(x) != IsIndex(y)) return !IsIndex(x);
-        return IsIndex(x) ? x.index < y.index : x.name < y.name;
-      });
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [](const PathElement& x, const PathElement& y) {
+                                        if (IsIndex(x) != IsIndex(y)) return !IsIndex(x);
+                                        return IsIndex(x) ? x.index < y.index : x.name < y.name;
+                                      });
 }
 
 PathRelation RelatePaths(const Path& a, const Path& b) {

@@ -94,11 +94,16 @@ bool Compare(Comparator comparator, const AttributeValue* a, const AttributeValu
   auto order = CompareValues(*a, *b);
   if (!order) return false;
   switch (comparator) {
-    case Comparator::kLess: return *order < 0;
-    case Comparator::kLessOrEqual: return *order <= 0;
-    case Comparator::kGreater: return *order > 0;
-    case Comparator::kGreaterOrEqual: return *order >= 0;
-    default: return false;
+    case Comparator::kLess:
+      return *order < 0;
+    case Comparator::kLessOrEqual:
+      return *order <= 0;
+    case Comparator::kGreater:
+      return *order > 0;
+    case Comparator::kGreaterOrEqual:
+      return *order >= 0;
+    default:
+      return false;
   }
 }
 

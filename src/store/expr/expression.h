@@ -78,6 +78,10 @@ class ConditionExpression {
   // comparison false, as in DynamoDB; errors only for invalid operands (e.g. size() of a number
   // used in a way DynamoDB rejects at run time).
   Result<bool> Evaluate(const Item& item) const;
+  // Top-level attribute names the condition reads, each once, in order of first appearance:
+  // `a.b[1] = :v AND size(#c) > :n` reads {a, c} (with #c -> c). Query uses it to reject a
+  // FilterExpression on a key attribute.
+  std::vector<std::string> TopLevelAttributes() const;
 
  private:
   std::shared_ptr<const ConditionNode> root_;

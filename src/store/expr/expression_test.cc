@@ -155,8 +155,11 @@ TEST_F(ConditionTest, Contains) {
 
 TEST_F(ConditionTest, Size) {
   EXPECT_TRUE(Eval("size(b) = :ten OR size(b) < :ten"));
-  Item item = {{"s", S("héllo")}, {"bin", B("\x01\x02")}, {"l", L({N("1")})},
-               {"m", M({{"a", N("1")}, {"b", N("2")}})}, {"n", N("5")}};
+  Item item = {{"s", S("héllo")},
+               {"bin", B("\x01\x02")},
+               {"l", L({N("1")})},
+               {"m", M({{"a", N("1")}, {"b", N("2")}})},
+               {"n", N("5")}};
   values_[":six"] = N("6");
   values_[":zero"] = N("0");
   EXPECT_TRUE(Eval("size(s) = :six", item));  // bytes, not characters
@@ -260,7 +263,8 @@ TEST_F(ConditionTest, CheckAllUsed) {
     ASSERT_TRUE(ConditionExpression::Parse("#a = :x", context).ok());
     EXPECT_EQ(context.CheckAllUsed().message(),
               "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b, #c}");
-    ASSERT_TRUE(ConditionExpression::Parse("#b = :y AND #c = :y", context, "FilterExpression").ok());
+    ASSERT_TRUE(
+        ConditionExpression::Parse("#b = :y AND #c = :y", context, "FilterExpression").ok());
     EXPECT_EQ(context.CheckAllUsed().message(),
               "Value provided in ExpressionAttributeValues unused in expressions: keys: {:z}");
     ASSERT_TRUE(ConditionExpression::Parse("size(:z) > :x", context).ok());

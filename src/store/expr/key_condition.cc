@@ -22,13 +22,20 @@ struct SimpleCondition {
 
 std::string_view OperatorName(Op op) {
   switch (op) {
-    case Op::kEqual: return "EQ";
-    case Op::kLess: return "LT";
-    case Op::kLessOrEqual: return "LE";
-    case Op::kGreater: return "GT";
-    case Op::kGreaterOrEqual: return "GE";
-    case Op::kBetween: return "BETWEEN";
-    case Op::kBeginsWith: return "BEGINS_WITH";
+    case Op::kEqual:
+      return "EQ";
+    case Op::kLess:
+      return "LT";
+    case Op::kLessOrEqual:
+      return "LE";
+    case Op::kGreater:
+      return "GT";
+    case Op::kGreaterOrEqual:
+      return "GE";
+    case Op::kBetween:
+      return "BETWEEN";
+    case Op::kBeginsWith:
+      return "BEGINS_WITH";
   }
   return "EQ";
 }
@@ -36,11 +43,16 @@ std::string_view OperatorName(Op op) {
 // The operator with its operands swapped: ":v < k" is "k > :v".
 Op Mirror(Op op) {
   switch (op) {
-    case Op::kLess: return Op::kGreater;
-    case Op::kLessOrEqual: return Op::kGreaterOrEqual;
-    case Op::kGreater: return Op::kLess;
-    case Op::kGreaterOrEqual: return Op::kLessOrEqual;
-    default: return op;
+    case Op::kLess:
+      return Op::kGreater;
+    case Op::kLessOrEqual:
+      return Op::kGreaterOrEqual;
+    case Op::kGreater:
+      return Op::kLess;
+    case Op::kGreaterOrEqual:
+      return Op::kLessOrEqual;
+    default:
+      return op;
   }
 }
 
@@ -64,7 +76,8 @@ Status AddCondition(const ConditionNode& node, Op op, std::vector<SimpleConditio
         return InvalidCondition("Multiple attribute names used in one condition");
       }
       if (operand.path.size() > 1) {
-        return InvalidArgument("KeyConditionExpressions cannot have conditions on nested attributes");
+        return InvalidArgument(
+            "KeyConditionExpressions cannot have conditions on nested attributes");
       }
       condition.name = operand.path[0].name;
       key_first = i == 0;
@@ -90,22 +103,32 @@ Status Collect(const ConditionNode& node, std::vector<SimpleCondition>& out) {
     case ConditionNode::Kind::kAnd:
       CK_RETURN_IF_ERROR(Collect(node.children[0], out));
       return Collect(node.children[1], out);
-    case ConditionNode::Kind::kOr: return Unsupported("OR");
-    case ConditionNode::Kind::kNot: return Unsupported("NOT");
-    case ConditionNode::Kind::kIn: return Unsupported("IN");
+    case ConditionNode::Kind::kOr:
+      return Unsupported("OR");
+    case ConditionNode::Kind::kNot:
+      return Unsupported("NOT");
+    case ConditionNode::Kind::kIn:
+      return Unsupported("IN");
     case ConditionNode::Kind::kCompare:
       switch (node.comparator) {
-        case Comparator::kEqual: return AddCondition(node, Op::kEqual, out);
-        case Comparator::kNotEqual: return Unsupported("<>");
-        case Comparator::kLess: return AddCondition(node, Op::kLess, out);
-        case Comparator::kLessOrEqual: return AddCondition(node, Op::kLessOrEqual, out);
-        case Comparator::kGreater: return AddCondition(node, Op::kGreater, out);
-        case Comparator::kGreaterOrEqual: return AddCondition(node, Op::kGreaterOrEqual, out);
+        case Comparator::kEqual:
+          return AddCondition(node, Op::kEqual, out);
+        case Comparator::kNotEqual:
+          return Unsupported("<>");
+        case Comparator::kLess:
+          return AddCondition(node, Op::kLess, out);
+        case Comparator::kLessOrEqual:
+          return AddCondition(node, Op::kLessOrEqual, out);
+        case Comparator::kGreater:
+          return AddCondition(node, Op::kGreater, out);
+        case Comparator::kGreaterOrEqual:
+          return AddCondition(node, Op::kGreaterOrEqual, out);
       }
       return Unsupported("<>");
     case ConditionNode::Kind::kBetween:
       if (node.operands[0].kind != Operand::Kind::kPath) {
-        return InvalidCondition("BETWEEN operator must have the key attribute as its first operand");
+        return InvalidCondition(
+            "BETWEEN operator must have the key attribute as its first operand");
       }
       return AddCondition(node, Op::kBetween, out);
     case ConditionNode::Kind::kFunction:
@@ -124,10 +147,10 @@ Status CheckValueTypes(const SimpleCondition& condition) {
   for (const auto& value : condition.values) {
     AttributeType type = value.type();
     bool scalar = value.is_scalar();
-    bool allowed = condition.op == Op::kEqual         ? scalar || value.is_set()
-                   : condition.op == Op::kBeginsWith ? type == AttributeType::kString ||
-                                                          type == AttributeType::kBinary
-                                                     : scalar;
+    bool allowed = condition.op == Op::kEqual ? scalar || value.is_set()
+                   : condition.op == Op::kBeginsWith
+                       ? type == AttributeType::kString || type == AttributeType::kBinary
+                       : scalar;
     if (!allowed) {
       return InvalidArgument("One or more parameter values were invalid: ComparisonOperator " +
                              std::string(OperatorName(condition.op)) + " is not valid for " +

@@ -17,9 +17,9 @@ class KeyConditionTest : public ::testing::Test {
  protected:
   KeyConditionTest() {
     names_ = {{"#h", "pk"}, {"#s", "sk"}, {"#date", "date"}};
-    values_ = {{":h", S("hash")},   {":h2", S("other")}, {":s", S("sort")},  {":a", S("a")},
-               {":z", S("z")},      {":one", N("1")},    {":two", N("2")},   {":true", Bool(true)},
-               {":ss", SS({"x"})},  {":b", B("\x01")}};
+    values_ = {{":h", S("hash")},  {":h2", S("other")}, {":s", S("sort")}, {":a", S("a")},
+               {":z", S("z")},     {":one", N("1")},    {":two", N("2")},  {":true", Bool(true)},
+               {":ss", SS({"x"})}, {":b", B("\x01")}};
   }
 
   Result<KeyCondition> Parse(std::string_view text, std::optional<std::string> range = "sk") {
@@ -59,18 +59,15 @@ TEST_F(KeyConditionTest, HashAndRange) {
     const char* text;
     Op op;
   };
-  for (const Case& c : {Case{"pk = :h AND sk = :s", Op::kEqual},
-                        Case{"pk = :h AND sk < :s", Op::kLess},
-                        Case{"pk = :h AND sk <= :s", Op::kLessOrEqual},
-                        Case{"pk = :h AND sk > :s", Op::kGreater},
-                        Case{"pk = :h AND sk >= :s", Op::kGreaterOrEqual},
-                        Case{"pk = :h AND begins_with(sk, :s)", Op::kBeginsWith},
-                        Case{"#s > :s AND #h = :h", Op::kGreater},
-                        Case{"pk = :h AND :s > sk", Op::kLess},
-                        Case{"pk = :h AND :s <= sk", Op::kGreaterOrEqual},
-                        Case{"pk = :h AND :s = sk", Op::kEqual},
-                        Case{"(pk = :h) AND (sk >= :s)", Op::kGreaterOrEqual},
-                        Case{"pk = :h and #s < :s", Op::kLess}}) {
+  for (const Case& c :
+       {Case{"pk = :h AND sk = :s", Op::kEqual}, Case{"pk = :h AND sk < :s", Op::kLess},
+        Case{"pk = :h AND sk <= :s", Op::kLessOrEqual}, Case{"pk = :h AND sk > :s", Op::kGreater},
+        Case{"pk = :h AND sk >= :s", Op::kGreaterOrEqual},
+        Case{"pk = :h AND begins_with(sk, :s)", Op::kBeginsWith},
+        Case{"#s > :s AND #h = :h", Op::kGreater}, Case{"pk = :h AND :s > sk", Op::kLess},
+        Case{"pk = :h AND :s <= sk", Op::kGreaterOrEqual}, Case{"pk = :h AND :s = sk", Op::kEqual},
+        Case{"(pk = :h) AND (sk >= :s)", Op::kGreaterOrEqual},
+        Case{"pk = :h and #s < :s", Op::kLess}}) {
     KeyCondition condition = Ok(c.text);
     EXPECT_EQ(condition.hash_value, S("hash")) << c.text;
     ASSERT_TRUE(condition.range.has_value()) << c.text;
@@ -113,7 +110,8 @@ TEST_F(KeyConditionTest, MalformedConditions) {
   EXPECT_EQ(Error("pk = sk"),
             "Invalid condition in KeyConditionExpression: Multiple attribute names used in one "
             "condition");
-  EXPECT_EQ(Error("pk.x = :h"), "KeyConditionExpressions cannot have conditions on nested attributes");
+  EXPECT_EQ(Error("pk.x = :h"),
+            "KeyConditionExpressions cannot have conditions on nested attributes");
   EXPECT_EQ(Error("pk[0] = :h"),
             "KeyConditionExpressions cannot have conditions on nested attributes");
   EXPECT_EQ(Error(":h = :h2"),
@@ -124,9 +122,10 @@ TEST_F(KeyConditionTest, MalformedConditions) {
 }
 
 TEST_F(KeyConditionTest, ValueTypes) {
-  EXPECT_EQ(Error("pk = :h AND sk < :true"),
-            "One or more parameter values were invalid: ComparisonOperator LT is not valid for BOOL "
-            "AttributeValue type");
+  EXPECT_EQ(
+      Error("pk = :h AND sk < :true"),
+      "One or more parameter values were invalid: ComparisonOperator LT is not valid for BOOL "
+      "AttributeValue type");
   EXPECT_EQ(Error("pk = :h AND sk > :ss"),
             "One or more parameter values were invalid: ComparisonOperator GT is not valid for SS "
             "AttributeValue type");

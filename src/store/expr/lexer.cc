@@ -83,16 +83,36 @@ std::vector<Token> Tokenize(std::string_view text) {
       }
     } else {
       switch (c) {
-        case '.': kind = TokenKind::kDot; break;
-        case ',': kind = TokenKind::kComma; break;
-        case '(': kind = TokenKind::kLeftParen; break;
-        case ')': kind = TokenKind::kRightParen; break;
-        case '[': kind = TokenKind::kLeftBracket; break;
-        case ']': kind = TokenKind::kRightBracket; break;
-        case '=': kind = TokenKind::kEqual; break;
-        case '+': kind = TokenKind::kPlus; break;
-        case '-': kind = TokenKind::kMinus; break;
-        default: end = i + CharacterLength(text, i); break;
+        case '.':
+          kind = TokenKind::kDot;
+          break;
+        case ',':
+          kind = TokenKind::kComma;
+          break;
+        case '(':
+          kind = TokenKind::kLeftParen;
+          break;
+        case ')':
+          kind = TokenKind::kRightParen;
+          break;
+        case '[':
+          kind = TokenKind::kLeftBracket;
+          break;
+        case ']':
+          kind = TokenKind::kRightBracket;
+          break;
+        case '=':
+          kind = TokenKind::kEqual;
+          break;
+        case '+':
+          kind = TokenKind::kPlus;
+          break;
+        case '-':
+          kind = TokenKind::kMinus;
+          break;
+        default:
+          end = i + CharacterLength(text, i);
+          break;
       }
     }
     tokens.push_back(Token{kind, begin, end});

@@ -57,8 +57,8 @@ TEST(LexerTest, InvalidTokensCoverWholeUtf8Characters) {
 
 TEST(ReservedWordsTest, TableAndCaseInsensitivity) {
   EXPECT_EQ(ReservedWordCount(), 573u);
-  for (const char* word : {"name", "NAME", "Name", "size", "status", "date", "data", "key",
-                           "value", "timestamp", "user", "ttl", "abort", "zone", "between", "and"}) {
+  for (const char* word : {"name", "NAME", "Name", "size", "status", "date", "data", "key", "value",
+                           "timestamp", "user", "ttl", "abort", "zone", "between", "and"}) {
     EXPECT_TRUE(IsReservedWord(word)) << word;
   }
   for (const char* word : {"", "ckid", "happiness", "names_", "a", "zones", "sizes", "nam"}) {

@@ -47,10 +47,10 @@ std::string ValueForMessage(const AttributeValue& value) {
     case AttributeType::kBinarySet:
       for (const auto& member : value.set()) {
         if (!content.empty()) content += ",";
-        content += ScalarForMessage(
-            value.type() == AttributeType::kBinarySet ? AttributeType::kBinary
-                                                      : AttributeType::kString,
-            member);
+        content +=
+            ScalarForMessage(value.type() == AttributeType::kBinarySet ? AttributeType::kBinary
+                                                                       : AttributeType::kString,
+                             member);
       }
       break;
     case AttributeType::kBool:
@@ -69,7 +69,8 @@ ParserBase::ParserBase(std::string_view text, ExpressionContext& context, std::s
     : text_(text),
       context_(context),
       kind_(kind),
-      tokens_(Tokenize(text)),
+      // Oversized text is rejected by CheckText() before parsing; don't spend work on it.
+      tokens_(Tokenize(text.size() > kMaxExpressionBytes ? std::string_view() : text)),
       matching_paren_(tokens_.size(), 0),
       error_order_(std::move(error_order)) {
   std::vector<size_t> open;
@@ -105,8 +106,7 @@ Status ParserBase::SyntaxError() const {
   if (position_ + 1 < tokens_.size() && tokens_[position_ + 1].kind != TokenKind::kEnd) {
     near_end = tokens_[position_ + 1].end;
   }
-  std::string token_text =
-      token.kind == TokenKind::kEnd ? "<EOF>" : std::string(TextOf(token));
+  std::string token_text = token.kind == TokenKind::kEnd ? "<EOF>" : std::string(TextOf(token));
   return Invalid("Syntax error; token: \"" + token_text + "\", near: \"" +
                  std::string(text_.substr(near_begin, near_end - near_begin)) + "\"");
 }

@@ -19,7 +19,8 @@ class ProjectionTest : public ::testing::Test {
         {"id", S("ck1")},
         {"name", S("Ada")},
         {"age", N("36")},
-        {"mp", M({{"x", N("1")}, {"y", N("2")}, {"core", M({{"deep", S("d")}, {"other", S("o")}})}})},
+        {"mp",
+         M({{"x", N("1")}, {"y", N("2")}, {"core", M({{"deep", S("d")}, {"other", S("o")}})}})},
         {"lst", L({S("zero"), S("one"), S("two"), M({{"k", S("v")}, {"j", S("w")}})})},
         {"ünï", Bool(true)},
         {"a.b", S("dotted")},
@@ -90,8 +91,10 @@ TEST_F(ProjectionTest, PathsAccessor) {
 TEST_F(ProjectionTest, Errors) {
   EXPECT_EQ(Error(""), "Invalid ProjectionExpression: The expression can not be empty;");
   EXPECT_EQ(Error("!!"), "Invalid ProjectionExpression: Syntax error; token: \"!\", near: \"!!\"");
-  EXPECT_EQ(Error("a,"), "Invalid ProjectionExpression: Syntax error; token: \"<EOF>\", near: \",\"");
-  EXPECT_EQ(Error("a b"), "Invalid ProjectionExpression: Syntax error; token: \"b\", near: \"a b\"");
+  EXPECT_EQ(Error("a,"),
+            "Invalid ProjectionExpression: Syntax error; token: \"<EOF>\", near: \",\"");
+  EXPECT_EQ(Error("a b"),
+            "Invalid ProjectionExpression: Syntax error; token: \"b\", near: \"a b\"");
   EXPECT_EQ(Error(":v"), "Invalid ProjectionExpression: Syntax error; token: \":v\", near: \":v\"");
   EXPECT_EQ(Error("a[]"), "Invalid ProjectionExpression: Syntax error; token: \"]\", near: \"[]\"");
   EXPECT_EQ(Error("my-attr"),

@@ -9,6 +9,7 @@ namespace ck::store::expr {
 namespace {
 
 // DynamoDB's reserved words (Developer Guide, "Reserved words in DynamoDB"), upper case, sorted.
+// clang-format off
 constexpr std::array<std::string_view, 573> kReservedWords = {
     "ABORT", "ABSOLUTE", "ACTION", "ADD", "AFTER", "AGENT", "AGGREGATE", "ALL", "ALLOCATE", "ALTER",
     "ANALYZE", "AND", "ANY", "ARCHIVE", "ARE", "ARRAY", "AS", "ASC", "ASCII", "ASENSITIVE",
@@ -73,8 +74,9 @@ constexpr std::array<std::string_view, 573> kReservedWords = {
     "USAGE", "USE", "USER", "USERS", "USING", "UUID", "VACUUM", "VALUE", "VALUED", "VALUES",
     "VARCHAR", "VARIABLE", "VARIANCE", "VARINT", "VARYING", "VIEW", "VIEWS", "VIRTUAL", "VOID",
     "WAIT", "WHEN", "WHENEVER", "WHERE", "WHILE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK",
-    "WRAPPED", "WRITE", "YEAR", "ZONE",
+    "WRAPPED", "WRITE", "YEAR", "ZONE"
 };
+// clang-format on
 
 }  // namespace
 

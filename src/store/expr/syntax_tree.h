@@ -18,10 +18,10 @@ namespace ck::store::expr {
 struct Operand {
   enum class Kind { kPath, kValue, kFunction, kPlus, kMinus };
   Kind kind = Kind::kValue;
-  Path path;                   // kPath
-  AttributeValue value;        // kValue
-  std::string function;        // kFunction: the name as written (names are case-sensitive)
-  std::vector<Operand> args;   // kFunction arguments; kPlus/kMinus: the two operands
+  Path path;                  // kPath
+  AttributeValue value;       // kValue
+  std::string function;       // kFunction: the name as written (names are case-sensitive)
+  std::vector<Operand> args;  // kFunction arguments; kPlus/kMinus: the two operands
 };
 
 enum class Comparator { kEqual, kNotEqual, kLess, kLessOrEqual, kGreater, kGreaterOrEqual };

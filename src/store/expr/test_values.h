@@ -11,7 +11,9 @@
 namespace ck::store::expr::testing {
 
 inline AttributeValue S(std::string text) { return AttributeValue::String(std::move(text)); }
-inline AttributeValue N(std::string canonical) { return AttributeValue::Number(std::move(canonical)); }
+inline AttributeValue N(std::string canonical) {
+  return AttributeValue::Number(std::move(canonical));
+}
 inline AttributeValue B(std::string bytes) { return AttributeValue::Binary(std::move(bytes)); }
 inline AttributeValue SS(std::initializer_list<std::string> members) {
   return AttributeValue::StringSet(members);
@@ -25,7 +27,8 @@ inline AttributeValue BS(std::initializer_list<std::string> members) {
 inline AttributeValue L(std::initializer_list<AttributeValue> elements) {
   return AttributeValue::FromList(elements);
 }
-inline AttributeValue M(std::initializer_list<std::pair<const std::string, AttributeValue>> entries) {
+inline AttributeValue M(
+    std::initializer_list<std::pair<const std::string, AttributeValue>> entries) {
   return AttributeValue::FromMap(entries);
 }
 inline AttributeValue Bool(bool value) { return AttributeValue::Bool(value); }

@@ -126,7 +126,8 @@ Result<bool> Delete(Item& item, const Path& path, const AttributeValue& operand)
   if (existing == nullptr) return false;
   if (existing->type() != operand.type()) return WrongType();
   auto& members = existing->mutable_set();
-  std::erase_if(members, [&](const std::string& member) { return HasMember(operand.set(), member); });
+  std::erase_if(members,
+                [&](const std::string& member) { return HasMember(operand.set(), member); });
   return members.empty();
 }
 
@@ -155,7 +156,8 @@ Status UpdateExpression::Apply(Item& item) const {
                    [](const auto& a, const auto& b) { return PathLess(*a.first, *b.first); });
 
   Item after = item;
-  for (auto& [path, value] : assignments) CK_RETURN_IF_ERROR(Assign(after, *path, std::move(value)));
+  for (auto& [path, value] : assignments)
+    CK_RETURN_IF_ERROR(Assign(after, *path, std::move(value)));
 
   std::vector<const Path*> removals;
   for (const auto& action : actions_) {

@@ -28,14 +28,22 @@ namespace {
 // DynamoDB's names for the types ADD and DELETE reject.
 std::string_view OperandTypeName(AttributeType type) {
   switch (type) {
-    case AttributeType::kString: return "STRING";
-    case AttributeType::kNumber: return "NUMBER";
-    case AttributeType::kBinary: return "BINARY";
-    case AttributeType::kNull: return "NULL";
-    case AttributeType::kBool: return "BOOLEAN";
-    case AttributeType::kList: return "LIST";
-    case AttributeType::kMap: return "MAP";
-    default: return "";
+    case AttributeType::kString:
+      return "STRING";
+    case AttributeType::kNumber:
+      return "NUMBER";
+    case AttributeType::kBinary:
+      return "BINARY";
+    case AttributeType::kNull:
+      return "NULL";
+    case AttributeType::kBool:
+      return "BOOLEAN";
+    case AttributeType::kList:
+      return "LIST";
+    case AttributeType::kMap:
+      return "MAP";
+    default:
+      return "";
   }
 }
 
@@ -44,9 +52,8 @@ class UpdateParser : public ParserBase {
   UpdateParser(std::string_view text, ExpressionContext& context)
       : ParserBase(text, context, "UpdateExpression",
                    {ErrorKind::kReservedWord, ErrorKind::kUnknownFunction, ErrorKind::kSection,
-                    ErrorKind::kUndefinedName, ErrorKind::kUndefinedValue,
-                    ErrorKind::kPathOverlap, ErrorKind::kPathConflict, ErrorKind::kOperandType,
-                    ErrorKind::kFunction}) {}
+                    ErrorKind::kUndefinedName, ErrorKind::kUndefinedValue, ErrorKind::kPathOverlap,
+                    ErrorKind::kPathConflict, ErrorKind::kOperandType, ErrorKind::kFunction}) {}
 
   Result<std::vector<UpdateAction>> Run() {
     CK_RETURN_IF_ERROR(CheckText());
@@ -113,8 +120,9 @@ class UpdateParser : public ParserBase {
     std::string_view type = OperandTypeName(value.type());
     bool add_number = section == "ADD" && value.type() == AttributeType::kNumber;
     if (!type.empty() && !add_number) {
-      Record(ErrorKind::kOperandType, "Incorrect operand type for operator or function; operator: " +
-                                          section + ", operand type: " + std::string(type));
+      Record(ErrorKind::kOperandType,
+             "Incorrect operand type for operator or function; operator: " + section +
+                 ", operand type: " + std::string(type));
     }
   }
 

@@ -93,10 +93,12 @@ TEST_F(UpdateTest, SetNestedPaths) {
   Item item = {{"mymap", M({{"nested", S("old")}, {"keep", S("k")}})}};
   EXPECT_EQ(Debug(Apply("SET #m.nested = :s", item)),
             Debug(Item{{"mymap", M({{"nested", S("str")}, {"keep", S("k")}})}}));
-  EXPECT_EQ(Debug(Apply("SET mymap.child = :s", item)),
-            Debug(Item{{"mymap", M({{"nested", S("old")}, {"keep", S("k")}, {"child", S("str")}})}}));
+  EXPECT_EQ(
+      Debug(Apply("SET mymap.child = :s", item)),
+      Debug(Item{{"mymap", M({{"nested", S("old")}, {"keep", S("k")}, {"child", S("str")}})}}));
   Item deep = {{"a", M({{"b", M({{"c", S("old")}})}})}};
-  EXPECT_EQ(Debug(Apply("SET a.b.c = :s", deep)), Debug(Item{{"a", M({{"b", M({{"c", S("str")}})}})}}));
+  EXPECT_EQ(Debug(Apply("SET a.b.c = :s", deep)),
+            Debug(Item{{"a", M({{"b", M({{"c", S("str")}})}})}}));
   Item lists = {{"a", L({M({{"b", L({N("1"), N("2")})}})})}};
   EXPECT_EQ(Debug(Apply("SET a[0].b[1] = :five", lists)),
             Debug(Item{{"a", L({M({{"b", L({N("1"), N("5")})}})})}}));
@@ -116,7 +118,8 @@ TEST_F(UpdateTest, SetListElements) {
             Debug(Item{{"mylist", L({S("a"), S("b"), S("c"), S("str"), S("other")})}}));
   EXPECT_EQ(Debug(Apply("SET #l[5] = :t, #l[3] = :s", item)),
             Debug(Item{{"mylist", L({S("a"), S("b"), S("c"), S("str"), S("other")})}}));
-  EXPECT_EQ(Debug(Apply("SET #l[0] = :s", {{"mylist", L({})}})), Debug(Item{{"mylist", L({S("str")})}}));
+  EXPECT_EQ(Debug(Apply("SET #l[0] = :s", {{"mylist", L({})}})),
+            Debug(Item{{"mylist", L({S("str")})}}));
 }
 
 TEST_F(UpdateTest, SetInvalidDocumentPaths) {
@@ -240,14 +243,16 @@ TEST_F(UpdateTest, AddSets) {
 }
 
 TEST_F(UpdateTest, DeleteFromSets) {
-  Item item = {{"ss", SS({"a", "b", "c"})}, {"ns", NS({"1", "2"})}, {"s", S("x")},
+  Item item = {{"ss", SS({"a", "b", "c"})},
+               {"ns", NS({"1", "2"})},
+               {"s", S("x")},
                {"mymap", M({{"tags", SS({"a", "b"})}})}};
   EXPECT_EQ(Apply("DELETE ss :ss", item)["ss"], SS({"a"}));
   EXPECT_EQ(Apply("DELETE ns :ns", item)["ns"], NS({"2"}));
   EXPECT_EQ(Apply("DELETE #m.tags :ss", item)["mymap"], M({{"tags", SS({"a"})}}));
   // Removing every member removes the attribute.
-  Item removed = Apply("DELETE ss :ss, #m.tags :ss2", Item{{"ss", SS({"b", "c"})},
-                                                          {"mymap", M({{"tags", SS({"a", "b"})}})}});
+  Item removed = Apply("DELETE ss :ss, #m.tags :ss2",
+                       Item{{"ss", SS({"b", "c"})}, {"mymap", M({{"tags", SS({"a", "b"})}})}});
   EXPECT_EQ(Debug(removed), Debug(Item{{"mymap", M({})}}));
   EXPECT_EQ(Debug(Apply("DELETE absent :ss", item)), Debug(item));
   EXPECT_EQ(ApplyError("DELETE s :ss", item), kWrongType);
@@ -259,8 +264,8 @@ TEST_F(UpdateTest, DeleteFromSets) {
 TEST_F(UpdateTest, AllSectionsTogether) {
   Item item = {{"a", N("1")}, {"b", S("x")}, {"tags", SS({"a", "b"})}, {"n", N("5")}};
   Item result = Apply("SET c = :s REMOVE b ADD n :one, fresh :ss DELETE tags :ss2", item);
-  EXPECT_EQ(Debug(result), Debug(Item{{"a", N("1")}, {"c", S("str")}, {"n", N("6")},
-                                      {"fresh", SS({"b", "c"})}}));
+  EXPECT_EQ(Debug(result),
+            Debug(Item{{"a", N("1")}, {"c", S("str")}, {"n", N("6")}, {"fresh", SS({"b", "c"})}}));
   Item reordered = Apply("DELETE tags :ss2 ADD n :one, fresh :ss REMOVE b SET c = :s", item);
   EXPECT_EQ(Debug(reordered), Debug(result));
 }
@@ -293,7 +298,8 @@ TEST_F(UpdateTest, SyntaxErrors) {
             "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"a\"");
   EXPECT_EQ(ParseError("SET a = :one,"),
             "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \",\"");
-  EXPECT_EQ(ParseError("SET"), "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"SET\"");
+  EXPECT_EQ(ParseError("SET"),
+            "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"SET\"");
   EXPECT_EQ(ParseError("SET a = :one + :two + :five"),
             "Invalid UpdateExpression: Syntax error; token: \"+\", near: \":two + :five\"");
   EXPECT_EQ(ParseError("SET a = :one b = :two"),
@@ -312,7 +318,8 @@ TEST_F(UpdateTest, SyntaxErrors) {
             "Invalid UpdateExpression: Syntax error; token: \")\", near: \"()\"");
   EXPECT_EQ(ParseError("SET :one = a"),
             "Invalid UpdateExpression: Syntax error; token: \":one\", near: \"SET :one =\"");
-  EXPECT_EQ(ParseError("  "), "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"\"");
+  EXPECT_EQ(ParseError("  "),
+            "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"\"");
   EXPECT_EQ(ParseError(""), "Invalid UpdateExpression: The expression can not be empty;");
 }
 
@@ -408,8 +415,9 @@ TEST_F(UpdateTest, FunctionErrors) {
 }
 
 TEST_F(UpdateTest, PlaceholdersAndReservedWords) {
-  EXPECT_EQ(ParseError("SET name = :one"),
-            "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: name");
+  EXPECT_EQ(
+      ParseError("SET name = :one"),
+      "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: name");
   EXPECT_EQ(ParseError("SET a = :missing"),
             "Invalid UpdateExpression: An expression attribute value used in expression is not "
             "defined; attribute value: :missing");
@@ -425,8 +433,9 @@ TEST_F(UpdateTest, PlaceholdersAndReservedWords) {
   EXPECT_TRUE(Parse("SET #name = :one").ok());
   // Priorities: reserved word, unknown function, repeated section, names, values, overlaps,
   // ADD/DELETE operands, functions.
-  EXPECT_EQ(ParseError("SET a = foo(:missing) SET name = :one"),
-            "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: name");
+  EXPECT_EQ(
+      ParseError("SET a = foo(:missing) SET name = :one"),
+      "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: name");
   EXPECT_EQ(ParseError("SET a = foo(:missing) SET b = :one"),
             "Invalid UpdateExpression: Invalid function name; function: foo");
   EXPECT_EQ(ParseError("SET a = :missing, #missing = :one SET b = :one"),

@@ -1,0 +1,173 @@
+#include "services/common/service_host.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <exception>
+
+#include "core/logger.h"
+#include "http/server.h"
+#include "services/common/json_body.h"
+
+namespace ck::services {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// The server's handler: routes one request, logs it, turns exceptions into 500s.
+asio::awaitable<http::HttpResponse> ServeLogged(const Router* router, http::HttpRequest request) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string method(request.method_string());
+  const std::string path(RequestPath(request));
+  http::HttpResponse response;
+  bool failed = false;
+  std::string failure;
+  try {
+    response = co_await router->Handle(std::move(request));
+  } catch (const std::exception& error) {
+    failed = true;
+    failure = error.what();
+  }
+  if (failed) {
+    Logger::Global().Error("handler failed",
+                           {{"method", method}, {"path", path}, {"error", failure}});
+    response = JsonError(http::HttpStatus::internal_server_error, "internal error");
+  }
+  const double duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const LogLevel level = path == "/health" ? LogLevel::kDebug : LogLevel::kInfo;
+  Logger::Global().Log(level, "request",
+                       {{"method", method},
+                        {"path", path},
+                        {"status", response.result_int()},
+                        {"duration_ms", std::round(duration_ms * 1000) / 1000}});
+  co_return response;
+}
+
+}  // namespace
+
+http::HttpResponse HealthResponse(const ServiceConfig& config) {
+  return JsonResponse(http::HttpStatus::ok, {{"service", config.service},
+                                             {"version", config.version},
+                                             {"commit", config.commit},
+                                             {"task_id", config.task_id},
+                                             {"status", "ok"}});
+}
+
+struct ServiceHost::Impl {
+  Impl(asio::io_context& io_context, const ServiceDefinition& service_definition,
+       ServiceConfig config)
+      : io(io_context), definition(service_definition) {
+    context.executor = io.get_executor();
+    context.config = std::move(config);
+    ServiceClientOptions client_options;
+    client_options.domain = context.config.domain;
+    client_options.discovery_url = context.config.discovery_url;
+    client_options.http_proxy = context.config.http_proxy;
+    client_options.no_proxy = context.config.no_proxy;
+    client_options.http.connect_timeout = std::chrono::milliseconds(2000);
+    client_options.http.request_timeout = std::chrono::milliseconds(10000);
+    services = std::make_unique<ServiceClient>(io.get_executor(), std::move(client_options));
+    context.services = services.get();
+    if (definition.uses_datastore) {
+      if (!context.config.aws.ok()) {
+        context.datastore = context.config.aws.status();
+      } else {
+        auto created =
+            aws::DynamoDbClient::Create(io.get_executor(), {.config = *context.config.aws});
+        if (created.ok()) {
+          datastore = std::move(*created);
+          context.datastore = datastore.get();
+        } else {
+          context.datastore = created.status();
+        }
+      }
+      if (!context.datastore.ok()) {
+        Logger::Global().Error("datastore is not usable",
+                               {{"error", context.datastore.status().message()}});
+      }
+    }
+    ServiceConfig* health_config = &context.config;
+    router.Add(http::Verb::get, "/health", [health_config](http::HttpRequest) {
+      return Respond(HealthResponse(*health_config));
+    });
+    if (definition.add_routes) definition.add_routes(router, &context);
+  }
+
+  asio::io_context& io;
+  const ServiceDefinition& definition;
+  ServiceContext context;
+  std::unique_ptr<ServiceClient> services;
+  std::unique_ptr<aws::DynamoDbClient> datastore;
+  Router router;
+  std::unique_ptr<http::HttpServer> server;
+  std::string url;
+};
+
+ServiceHost::ServiceHost(asio::io_context& io, const ServiceDefinition& definition,
+                         ServiceConfig config)
+    : impl_(std::make_unique<Impl>(io, definition, std::move(config))) {}
+
+ServiceHost::~ServiceHost() = default;
+
+ServiceContext& ServiceHost::context() { return impl_->context; }
+const Router& ServiceHost::router() const { return impl_->router; }
+const std::string& ServiceHost::url() const { return impl_->url; }
+
+Result<tcp::endpoint> ServiceHost::Start(const std::string& host, uint16_t port) {
+  http::ServerOptions options;
+  options.body_limit_bytes = impl_->definition.body_limit_bytes;
+  options.server_name = "ck-" + impl_->definition.name;
+  const Router* router = &impl_->router;
+  impl_->server = std::make_unique<http::HttpServer>(
+      impl_->io, std::move(options),
+      [router](http::HttpRequest request) { return ServeLogged(router, std::move(request)); });
+  CK_ASSIGN_OR_RETURN(tcp::endpoint endpoint, impl_->server->Listen(host, port));
+  impl_->server->Start();
+  std::string address = endpoint.address().to_string();
+  if (endpoint.address().is_v6()) address = "[" + address + "]";
+  impl_->url = "http://" + address + ":" + std::to_string(endpoint.port());
+  if (impl_->definition.on_start) {
+    asio::co_spawn(impl_->io, impl_->definition.on_start(&impl_->context), asio::detached);
+  }
+  return endpoint;
+}
+
+void ServiceHost::Shutdown(std::function<void()> on_drained) {
+  if (!impl_->server) {
+    if (on_drained) on_drained();
+    return;
+  }
+  impl_->server->Shutdown(std::move(on_drained));
+}
+
+Status RunService(const ServiceDefinition& definition, ServiceConfig config,
+                  const std::string& host, uint16_t port,
+                  std::function<Status(const std::string& url)> on_listening) {
+  Logger::Global().Configure(config.service, ParseLogLevel(config.log_level));
+  asio::io_context io;
+  const std::string version = config.version;
+  ServiceHost service(io, definition, std::move(config));
+  CK_RETURN_IF_ERROR(service.Start(host, port).status());
+  Logger::Global().Info("listening", {{"url", service.url()},
+                                      {"version", version},
+                                      {"task_id", service.context().config.task_id}});
+  if (on_listening) CK_RETURN_IF_ERROR(on_listening(service.url()));
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
+    if (error) return;
+    Logger::Global().Info("shutting down", {{"signal", signal_number}});
+    service.Shutdown([&] { io.stop(); });
+  });
+  io.run();
+  Logger::Global().Info("stopped");
+  return Status::Ok();
+}
+
+}  // namespace ck::services

@@ -1,0 +1,35 @@
+// happiness-api: raises one resident's happiness.
+//
+//   POST /  {"ckid": "<id>"}  ->
+//     201 the resident after the update (all eight fields, as list-api returns them)
+//     400 {"error": "..."} for invalid JSON or a missing/empty/non-string ckid
+//     404 {"error": "no resident with ckid <id>"}
+//     502 {"error": "<datastore error>"}
+//
+// The update is one conditional UpdateItem on that ckid:
+//   SET happiness = if_not_exists(happiness, :zero) + :one
+//   IF attribute_exists(ckid) AND (attribute_not_exists(happiness) OR happiness < :max)
+// with ReturnValues ALL_NEW, so a resident without happiness gets 1 and happiness stops at
+// kMaxHappiness (a resident already there is returned unchanged, still 201). Fixes the original,
+// which always updated ck1 and failed on items without happiness.
+//
+// Thread-safety: the handler runs on the service's io thread.
+#pragma once
+
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "http/message.h"
+#include "services/common/service_host.h"
+
+namespace ck::services::happiness_api {
+
+inline constexpr int kMaxHappiness = 10;
+
+boost::asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context,
+                                                      http::HttpRequest request);
+
+ServiceDefinition HappinessApiService();
+
+}  // namespace ck::services::happiness_api
