@@ -70,8 +70,9 @@ std::string ServiceList() {
 void RegisterServeCommand(CLI::App& app) {
   auto flags = std::make_shared<ServeFlags>();
   CLI::App* command = app.add_subcommand(
-      "serve",
-      "Run one Cuddle Kube service in this process.\n\nServices:\n" + ServiceList() +
+      "serve", "Run one Cuddle Kube service (the application's processes).");
+  command->footer(
+      "Services:\n" + ServiceList() +
           "\nEnvironment (docs/platform-contract.md, docs/services.md):\n"
           "  CK_LISTEN            host:port to listen on (default 127.0.0.1:8080; --listen wins)\n"
           "  CK_SERVICE           service name reported by /health (default: <service>)\n"
