@@ -89,11 +89,14 @@ status_kb() {  # status_kb <pid> VmRSS|VmHWM
 round() { awk -v v="$1" 'BEGIN { if (v == "n/a") print v; else printf "%.0f", v }'; }
 mb() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
 
+# A port below the kernel's ephemeral range that no socket (listening or not) uses right now.
 free_port() {
-  local port
+  local low port
+  low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)"
   while true; do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    port=$((10000 + RANDOM % (low - 10000)))
+    if ! awk -v p="$(printf '%04X' "$port")" 'FNR > 1 { split($2, a, ":"); if (a[2] == p) found = 1 }
+        END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
       echo "$port"
       return
     fi
@@ -132,22 +135,52 @@ start_ck() {
 }
 
 start_dynalite() {
-  local dir="$1" port t0 line
-  port="$(free_port)"
+  local dir="$1" port t0 line attempt
   mkdir -p "$dir"
-  t0="$EPOCHREALTIME"
-  node "$DYNALITE_CLI" --host 127.0.0.1 --port "$port" --path "$dir/db" --createTableMs 0 \
-    --deleteTableMs 0 --updateTableMs 0 </dev/null >"$dir/dynalite.log" 2>&1 &
-  SERVER_PID=$!
-  PIDS+=("$SERVER_PID")
-  line="$("$LOAD_BIN" --wait --since "$t0" --pid "$SERVER_PID" \
-    --endpoint "http://127.0.0.1:$port" --timeout-ms 30000)" || { cat "$dir/dynalite.log" >&2; exit 1; }
+  for attempt in 1 2 3; do  # dynalite takes a fixed port; retry if someone took it meanwhile
+    port="$(free_port)"
+    t0="$EPOCHREALTIME"
+    node "$DYNALITE_CLI" --host 127.0.0.1 --port "$port" --path "$dir/db" --createTableMs 0 \
+      --deleteTableMs 0 --updateTableMs 0 </dev/null >"$dir/dynalite.log" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    if line="$("$LOAD_BIN" --wait --since "$t0" --pid "$SERVER_PID" \
+      --endpoint "http://127.0.0.1:$port" --timeout-ms 30000)"; then
+      break
+    fi
+    stop_pid "$SERVER_PID"
+    if [[ $attempt == 3 ]] || ! grep -q EADDRINUSE "$dir/dynalite.log"; then
+      cat "$dir/dynalite.log" >&2
+      exit 1
+    fi
+  done
   SERVER_URL="$(json_field "$line" url)"
   READY_MS=""
   ANSWER_MS="$(json_field "$line" first_answer_ms)"
 }
 
 LOAD_AVG_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+# Share of all CPUs busy over one second before the run (the load average lags minutes behind).
+cpu_busy_pct() {
+  local a b
+  a="$(head -1 /proc/stat)"
+  sleep 1
+  b="$(head -1 /proc/stat)"
+  awk -v a="$a" -v b="$b" 'BEGIN { n = split(a, x); split(b, y); total = 0
+    for (i = 2; i <= n; i++) total += y[i] - x[i]
+    idle = (y[5] - x[5]) + (y[6] - x[6])
+    printf "%.0f", (total > 0 ? 100 * (total - idle) / total : 0) }'
+}
+CPU_BUSY_START="$(cpu_busy_pct)"
+log "CPU busy before the run: $CPU_BUSY_START % (load average $LOAD_AVG_START)"
+
+# Interference during the run: all CPU time spent on the machine minus this script's own
+# (its children, which it has waited for, plus the two servers still running at the end).
+stat_busy_total() { head -1 /proc/stat | awk '{ t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }'; }
+self_jiffies() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$$/stat"; }
+pid_jiffies() { if [[ -n "$1" ]]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi; }
+read -r RUN_BUSY0 RUN_TOTAL0 < <(stat_busy_total)
+RUN_SELF0="$(self_jiffies)"
 
 # --- startup: fresh data directory each time; median of RUNS --------------------------------
 STARTUP_READY=()
@@ -229,6 +262,12 @@ if [[ -x "$NULL_BIN" ]]; then
   log "client ceiling (null server): $out"
 fi
 
+read -r RUN_BUSY1 RUN_TOTAL1 < <(stat_busy_total)
+RUN_OURS=$(($(self_jiffies) - RUN_SELF0 + $(pid_jiffies "$CK_PID") + $(pid_jiffies "$DL_PID")))
+OTHER_BUSY="$(awk -v b=$((RUN_BUSY1 - RUN_BUSY0)) -v t=$((RUN_TOTAL1 - RUN_TOTAL0)) -v o="$RUN_OURS" \
+  'BEGIN { v = t > 0 ? 100 * (b - o) / t : 0; if (v < 0) v = 0; printf "%.0f", v }')"
+log "CPU used by other processes during the run: $OTHER_BUSY % of all CPUs"
+
 CK_HWM_KB="$(server_kb "$CK_PID" VmHWM)"
 DL_HWM_KB="$(server_kb "$DL_PID" VmHWM)"
 
@@ -301,16 +340,16 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "- Command: \`$COMMAND_LINE\`"
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-  echo "- Machine: $(nproc) CPUs, $CPU_MODEL, $(uname -sr); load average at start: $LOAD_AVG_START"
+  echo "- Machine: $(nproc) CPUs, $CPU_MODEL, $(uname -sr); CPU used by other processes: $CPU_BUSY_START % just before the run, $OTHER_BUSY % during it; load average at start: $LOAD_AVG_START"
   echo "- ck: \`$CK_BIN\` at $CK_REV, \`dynamodb --durability normal\` (SQLite WAL, synchronous=NORMAL)"
   echo "- dynalite $DYNALITE_VERSION on node $(node --version), \`--path\` (LevelDB on disk), \`--createTableMs 0\`"
   echo "- Load: \`ck_dynamodb_load\`, $CONNECTIONS keep-alive connections on $THREADS thread(s) ($TRANSPORT transport), closed loop," \
     "SigV4 on every request; $RUNS alternating runs per op per server of ${DURATION_MS} ms" \
     "(after ${WARMUP_MS} ms warm-up); medians below; $ITEMS items of ~200 bytes."
   echo
-  if awk -v l="${LOAD_AVG_START%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 4) }'; then
-    echo "> **Warning:** the machine was busy when this run started (1-minute load average" \
-      "${LOAD_AVG_START%% *} on $(nproc) CPUs). Alternating runs expose both servers to the same" \
+  if ((CPU_BUSY_START > 10 || OTHER_BUSY > 10)); then
+    echo "> **Warning:** the machine was busy: other processes used $CPU_BUSY_START % of its CPUs" \
+      "just before the run and $OTHER_BUSY % during it. Alternating runs expose both servers to the same" \
       "interference, so the ratios say more than the absolute figures, but rerun on an idle" \
       "machine before drawing conclusions."
     echo

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Cuddle Kube needs to build and test on Debian 12, idempotently.
 # Usage: scripts/setup.sh            (Debian packages + npm test dependencies)
+# chromium is for the browser test (tests/browser, CTest site_browser), which drives
+# /usr/bin/chromium with playwright-core; nothing downloads a browser of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,7 @@ DEBIAN_PACKAGES=(
   libspdlog-dev libfmt-dev libyaml-cpp-dev libre2-dev libcli11-dev libkainjow-mustache-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates openssl wrk procps
+  chromium
 )
 
 missing=()
@@ -37,6 +40,14 @@ if [[ -f tests/js/package.json ]]; then
   if [[ ! -d tests/js/node_modules ]] || [[ tests/js/package-lock.json -nt tests/js/node_modules ]]; then
     (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
     touch tests/js/node_modules
+  fi
+fi
+
+# The browser test's driver (playwright-core), pinned by tests/browser/package-lock.json.
+if [[ -f tests/browser/package.json ]]; then
+  if [[ ! -d tests/browser/node_modules ]] || [[ tests/browser/package-lock.json -nt tests/browser/node_modules ]]; then
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+    touch tests/browser/node_modules
   fi
 fi
 echo "setup: ok"
