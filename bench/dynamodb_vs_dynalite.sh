@@ -259,6 +259,9 @@ if [[ -x "$NULL_BIN" ]]; then
     --threads "$THREADS" --transport "$TRANSPORT" --duration-ms "$DURATION_MS" --warmup-ms "$WARMUP_MS" --items "$ITEMS")"
   stop_pid "$NULL_PID"
   CLIENT_CEILING="$(round "$(json_field "$out" ops_per_s)") requests/s at $(json_field "$out" client_cpu_pct) % client CPU"
+  if awk -v c="$(json_field "$out" client_cpu_pct)" -v t="$THREADS" 'BEGIN { exit !(c < 90 * t) }'; then
+    CLIENT_CEILING+=" (the client did not get a full core per thread then, so this understates its ceiling)"
+  fi
   log "client ceiling (null server): $out"
 fi
 

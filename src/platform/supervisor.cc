@@ -74,10 +74,19 @@ struct Task {
   bool killed = false;              // SIGKILL sent
   bool retire = false;              // scaled away or stopped: drop the slot once it has exited
   bool replace_after_exit = false;  // found unhealthy: start a new task once this one exits
+  // The last CPU/RSS sample of the running process; sampled_at is {} until there is one.
   uint64_t cpu_ticks = 0;
   TimePoint sampled_at{};
   double cpu_percent = 0;
   uint64_t rss_bytes = 0;
+
+  bool sampled() const { return sampled_at != TimePoint{}; }
+  void ForgetSample() {
+    cpu_ticks = 0;
+    sampled_at = TimePoint{};
+    cpu_percent = 0;
+    rss_bytes = 0;
+  }
 };
 
 struct ServiceRuntime {
@@ -214,8 +223,7 @@ struct Supervisor::Impl {
     task.killed = false;
     task.replace_after_exit = false;
     task.probe_in_flight = false;
-    task.cpu_percent = 0;
-    task.rss_bytes = 0;
+    task.ForgetSample();
     auto fail = [&](const Status& status) {
       task.last_exit = status.message();
       ScheduleRestart(runtime, task, now, "could not start: " + status.message());
@@ -238,7 +246,6 @@ struct Supervisor::Impl {
     if (!pid.ok()) return fail(pid.status());
     task.pid = *pid;
     task.started_at = now;
-    task.sampled_at = TimePoint{};
     if (spec.kind == ServiceKind::kJob) {
       task.state = TaskState::kRunning;
     } else {
@@ -283,8 +290,7 @@ struct Supervisor::Impl {
     const bool was_stopping = task.state == TaskState::kStopping;
     task.pid = 0;
     task.health.reset();
-    task.cpu_percent = 0;
-    task.rss_bytes = 0;
+    task.ForgetSample();
     task.last_exit = exit.Describe();
     if (runtime.spec->kind != ServiceKind::kJob) discovery.Deregister(runtime.spec->name, task.id);
     Event("task exited", {{"task", task.id}, {"exit", task.last_exit}});
@@ -320,6 +326,9 @@ struct Supervisor::Impl {
       task->state = TaskState::kHealthy;
       task->healthy_since = now;
       discovery.SetHealthy(runtime->spec->name, task->id, true);
+      // Sampled now, not only at the next sampler tick: `ck ps` right after "all healthy" must
+      // show what the ready process uses, not what it used straight after exec.
+      Sample(*task, now);
       Event("task healthy", {{"task", task->id},
                              {"startup_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                                                 now - task->started_at)
@@ -376,15 +385,16 @@ struct Supervisor::Impl {
                    asio::detached);
   }
 
+  // CPU% is over the time since the previous sample, or since the start for the first one (a
+  // new process starts with no CPU time).
   void Sample(Task& task, TimePoint now) {
     auto sample = SampleProcess(task.pid);
     if (!sample.ok()) return;
-    if (task.sampled_at != TimePoint{}) {
-      const double seconds = std::chrono::duration<double>(now - task.sampled_at).count();
-      if (seconds > 0) {
-        task.cpu_percent = 100.0 * static_cast<double>(sample->cpu_ticks - task.cpu_ticks) /
-                           static_cast<double>(ClockTicksPerSecond()) / seconds;
-      }
+    const TimePoint since = task.sampled() ? task.sampled_at : task.started_at;
+    const double seconds = std::chrono::duration<double>(now - since).count();
+    if (seconds > 0 && sample->cpu_ticks >= task.cpu_ticks) {
+      task.cpu_percent = 100.0 * static_cast<double>(sample->cpu_ticks - task.cpu_ticks) /
+                         static_cast<double>(ClockTicksPerSecond()) / seconds;
     }
     task.cpu_ticks = sample->cpu_ticks;
     task.rss_bytes = sample->rss_bytes;
@@ -444,7 +454,7 @@ struct Supervisor::Impl {
           !task->probe_in_flight && now >= task->next_probe_at) {
         StartProbe(runtime, task);
       }
-      if (sample || task->sampled_at == TimePoint{}) Sample(*task, now);
+      if (sample) Sample(*task, now);
     }
   }
 
@@ -576,8 +586,9 @@ nlohmann::json Supervisor::TasksJson() const {
            task->pid ? std::chrono::duration_cast<std::chrono::milliseconds>(now - task->started_at)
                            .count()
                      : 0},
-          {"cpu_percent", task->cpu_percent},
-          {"rss_bytes", task->rss_bytes},
+          // null until the running process has been sampled (and for no process).
+          {"cpu_percent", task->sampled() ? nlohmann::json(task->cpu_percent) : nullptr},
+          {"rss_bytes", task->sampled() ? nlohmann::json(task->rss_bytes) : nullptr},
           {"last_exit", task->last_exit},
           {"log", task->id.empty() ? "" : impl_->LogPath(runtime.spec->name, task->id)}};
       tasks.push_back(std::move(row));

@@ -20,7 +20,8 @@
 //   exponential backoff (backoff.h). Ports: fixed when the stack says so, otherwise a free
 //   loopback port chosen per start (FindFreePort).
 // - Every task's stdout/stderr go to <data dir>/logs/<service>/<task id>.log (appended).
-// - CPU% and RSS of each task are sampled from /proc every second.
+// - CPU% and RSS of each task are sampled from /proc when it turns healthy and every second;
+//   TasksJson() reports them as null for a task with no sample yet (or no process).
 //
 // Thread-safety: not thread-safe; construct, call and destroy on the io_context's thread (the
 // control API runs there too). The destructor SIGKILLs and reaps anything still running.

@@ -123,6 +123,7 @@ class SupervisorTest : public ::testing::Test {
     options.data_dir = dir_.string();
     options.discovery_url = "http://127.0.0.1:1";
     options.backoff.initial = std::chrono::milliseconds(50);
+    options.sample_interval = sample_interval_;
     options.on_event = [this](const std::string& message, const nlohmann::json& fields) {
       events_.push_back(message + " " + fields.value("task", ""));
     };
@@ -162,6 +163,7 @@ class SupervisorTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::chrono::milliseconds sample_interval_{1000};
   asio::io_context io_;
   DiscoveryRegistry discovery_;
   std::unique_ptr<Supervisor> supervisor_;
@@ -263,6 +265,35 @@ TEST_F(SupervisorTest, ShutdownStopsDependentsFirstAndKillsAfterTheGrace) {
     EXPECT_EQ(task["pid"], 0) << task["id"];  // the completed job's row stays
   }
   EXPECT_NE(::kill(back_pid, 0), 0);
+}
+
+// Regression: `ck ps` straight after "all healthy" showed 0.0 MB for healthy tasks, because
+// the only sample until the 1 s sampler ran was taken right after exec.
+TEST_F(SupervisorTest, PsUnderReportedRssRightAfterStart) {
+  sample_interval_ = std::chrono::hours(1);  // the periodic sampler never runs in this test
+  ASSERT_NO_FATAL_FAILURE(StartStack());
+  bool unsampled_while_starting = true;
+  ASSERT_TRUE(RunUntil([&] {
+    for (const auto& task : supervisor_->TasksJson()["tasks"]) {
+      if (task["state"] == "starting" || task["state"] == "waiting") {
+        unsampled_while_starting &= task["rss_bytes"].is_null() && task["cpu_percent"].is_null();
+      }
+    }
+    return supervisor_->AllHealthy();
+  }));
+  EXPECT_TRUE(unsampled_while_starting) << "a task had metrics before its first sample";
+  EXPECT_TRUE(Task("prep-v1-1")["rss_bytes"].is_null());  // completed: no process to sample
+  for (const std::string id : {"back-v1-1", "back-v1-2", "front-v1-1"}) {
+    const nlohmann::json task = Task(id);
+    ASSERT_EQ(task["state"], "healthy") << id;
+    ASSERT_TRUE(task["rss_bytes"].is_number()) << id << " was not sampled when it turned healthy";
+    EXPECT_TRUE(task["cpu_percent"].is_number()) << id;
+    auto now = SampleProcess(task["pid"].get<pid_t>());
+    ASSERT_TRUE(now.ok()) << id;
+    // Sampled once the process was serving, so close to what it uses now (the process right
+    // after exec has a fraction of that).
+    EXPECT_GE(task["rss_bytes"].get<double>(), 0.8 * static_cast<double>(now->rss_bytes)) << id;
+  }
 }
 
 TEST_F(SupervisorTest, RetriesAFailingJobAndHoldsItsDependents) {

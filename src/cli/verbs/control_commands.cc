@@ -58,6 +58,13 @@ void Finish(const Status& status, const char* verb) {
   }
 }
 
+// "12.3": one decimal, as the CPU% and RSS MB columns show numbers.
+std::string FormatDecimal(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", value);
+  return text;
+}
+
 std::string FormatUptime(int64_t millis) {
   if (millis <= 0) return "-";
   int64_t seconds = millis / 1000;
@@ -82,16 +89,30 @@ Status Ps(const ControlFlags& flags, bool json_output) {
   }
   std::printf("%-24s %-14s %-8s %-10s %8s %8s %6s %8s %6s\n", "TASK", "SERVICE", "VERSION", "STATE",
               "RESTARTS", "UPTIME", "CPU%", "RSS MB", "PORT");
+  // A task whose process has not been sampled yet has null metrics: it shows "-" and is left
+  // out of the total rather than counted as 0 MB.
   double total_rss = 0;
+  size_t sampled = 0, unsampled = 0;
   for (const auto& task : data["tasks"]) {
-    const double rss_mb = task.value("rss_bytes", 0.0) / (1024.0 * 1024.0);
-    total_rss += rss_mb;
+    const bool has_sample = task.contains("rss_bytes") && task["rss_bytes"].is_number();
+    std::string cpu_text = "-", rss_text = "-";
+    if (has_sample) {
+      const double rss_mb = task["rss_bytes"].get<double>() / (1024.0 * 1024.0);
+      total_rss += rss_mb;
+      ++sampled;
+      rss_text = FormatDecimal(rss_mb);
+      if (task.contains("cpu_percent") && task["cpu_percent"].is_number()) {
+        cpu_text = FormatDecimal(task["cpu_percent"].get<double>());
+      }
+    } else if (task.value("pid", 0) != 0) {
+      ++unsampled;
+    }
     const std::string id = task.value("id", "");
-    std::printf("%-24s %-14s %-8s %-10s %8d %8s %6.1f %8.1f %6d\n", id.empty() ? "-" : id.c_str(),
+    std::printf("%-24s %-14s %-8s %-10s %8d %8s %6s %8s %6d\n", id.empty() ? "-" : id.c_str(),
                 task.value("service", "").c_str(), task.value("version", "").c_str(),
                 task.value("state", "").c_str(), task.value("restarts", 0),
-                FormatUptime(task.value("uptime_ms", int64_t{0})).c_str(),
-                task.value("cpu_percent", 0.0), rss_mb, task.value("port", 0));
+                FormatUptime(task.value("uptime_ms", int64_t{0})).c_str(), cpu_text.c_str(),
+                rss_text.c_str(), task.value("port", 0));
   }
   for (const auto& service : data["services"]) {
     const bool stopped = service.value("stopped", false);
@@ -103,10 +124,14 @@ Status Ps(const ControlFlags& flags, bool json_output) {
                 service.value("version", "").c_str(), stopped ? "stopped" : "scaled-to-0");
   }
   const double supervisor_rss = data["supervisor"].value("rss_bytes", 0.0) / (1024.0 * 1024.0);
-  std::printf("%zu tasks; %s; RSS %.1f MB in tasks + %.1f MB supervisor = %.1f MB\n",
+  const std::string in_tasks = unsampled == 0
+                                   ? "in tasks"
+                                   : "in " + std::to_string(sampled) + " sampled tasks (" +
+                                         std::to_string(unsampled) + " not sampled yet)";
+  std::printf("%zu tasks; %s; RSS %.1f MB %s + %.1f MB supervisor = %.1f MB\n",
               data["tasks"].size(),
               data.value("all_healthy", false) ? "all healthy" : "not all healthy", total_rss,
-              supervisor_rss, total_rss + supervisor_rss);
+              in_tasks.c_str(), supervisor_rss, total_rss + supervisor_rss);
   return Status::Ok();
 }
 
@@ -147,8 +172,8 @@ void RegisterControlCommands(CLI::App& app) {
   CLI::App* ps = app.add_subcommand(
       "ps",
       "List the running stack's tasks: id, service, version, state (waiting, starting, healthy,\n"
-      "stopping, backoff, completed), restarts, uptime, CPU% and RSS (sampled every second), "
-      "port.");
+      "stopping, backoff, completed), restarts, uptime, CPU% and RSS (sampled when a task turns\n"
+      "healthy and every second; \"-\" before the first sample), port.");
   AddControlOption(ps, *flags);
   auto json_output = std::make_shared<bool>(false);
   ps->add_flag("--json", *json_output, "print the control API's JSON instead of a table");

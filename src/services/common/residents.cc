@@ -5,6 +5,7 @@
 
 #include "aws/blocking_dynamodb_client.h"
 #include "core/logger.h"
+#include "services/common/json_body.h"
 #include "services/common/service_host.h"
 
 namespace ck::services {
@@ -26,6 +27,22 @@ nlohmann::json NumberJson(std::string_view text) {
     return static_cast<int64_t>(value);  // "1E+1" is the integer 10
   }
   return value;
+}
+
+Result<std::string> CkidFromRequest(const nlohmann::json& body) {
+  auto ckid = body.find("ckid");
+  if (ckid == body.end() || !ckid->is_string() || ckid->get_ref<const std::string&>().empty() ||
+      ckid->get_ref<const std::string&>().size() > kMaxCkidBytes) {
+    return InvalidArgument("ckid must be a non-empty string of at most " +
+                           std::to_string(kMaxCkidBytes) + " bytes");
+  }
+  return ckid->get<std::string>();
+}
+
+http::HttpResponse DatastoreErrorResponse(const Status& status) {
+  const bool refused = aws::AwsErrorFrom(status).type == "ValidationException";
+  return JsonError(refused ? http::HttpStatus::bad_request : http::HttpStatus::bad_gateway,
+                   status.message());
 }
 
 nlohmann::json ResidentJson(const Item& item) {

@@ -10,6 +10,10 @@
 //
 // Pictures are site-relative URLs served by public-site: kResidentImages lists them.
 //
+// Requests name a resident by `ckid` (CkidFromRequest: at most kMaxCkidBytes), and a failed
+// datastore call is answered with DatastoreErrorResponse: 400 when the datastore refused the
+// request as invalid, 502 when the datastore itself failed.
+//
 // Thread-safety: pure functions, except EnsureResidentTable/InitResidentTable, which use the
 // client on its executor.
 // Failure modes: EnsureResidentTable returns the datastore's Status ("TlsError: ...").
@@ -26,6 +30,7 @@
 
 #include "aws/dynamodb_client.h"
 #include "core/status.h"
+#include "http/message.h"
 #include "services/common/service_config.h"
 #include "store/attribute_value.h"
 
@@ -37,6 +42,19 @@ struct ServiceContext;
 inline constexpr std::array<std::string_view, 6> kResidentImages = {
     "/img/server-1.svg", "/img/server-2.svg", "/img/server-3.svg",
     "/img/server-4.svg", "/img/server-5.svg", "/img/server-6.svg"};
+
+// The longest ckid the APIs accept, in bytes. Ids we generate are 32 hex digits and the seeds
+// are "ck1".."ck6"; DynamoDB refuses hash keys over 2048 bytes, far above this.
+inline constexpr size_t kMaxCkidBytes = 128;
+
+// The request's `ckid`: a non-empty string of at most kMaxCkidBytes bytes. Otherwise
+// kInvalidArgument "ckid must be a non-empty string of at most 128 bytes".
+Result<std::string> CkidFromRequest(const nlohmann::json& body);
+
+// The answer for a failed datastore call, {"error": "<Type>: <message>"}: 400 for a
+// ValidationException (the datastore refused what the client sent), 502 for everything else
+// (unreachable, TLS, 5xx, missing table, ...).
+http::HttpResponse DatastoreErrorResponse(const Status& status);
 
 // The resident as API JSON (see above). Numbers are JSON numbers.
 nlohmann::json ResidentJson(const store::Item& item);

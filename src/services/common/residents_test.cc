@@ -27,6 +27,32 @@ TEST(ResidentJsonTest, AllEightFieldsWithNumbersAsNumbers) {
   EXPECT_EQ(NumberJson("junk"), 0);
 }
 
+TEST(ResidentRequestTest, CkidMustBeANonEmptyStringOfAtMost128Bytes) {
+  EXPECT_EQ(*CkidFromRequest({{"ckid", "ck1"}}), "ck1");
+  EXPECT_TRUE(CkidFromRequest({{"ckid", std::string(kMaxCkidBytes, 'x')}}).ok());
+  for (const nlohmann::json& body :
+       {nlohmann::json::object(), nlohmann::json({{"ckid", ""}}), nlohmann::json({{"ckid", 5}}),
+        nlohmann::json({{"ckid", std::string(kMaxCkidBytes + 1, 'x')}})}) {
+    auto ckid = CkidFromRequest(body);
+    ASSERT_FALSE(ckid.ok()) << body.dump();
+    EXPECT_EQ(ckid.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ckid.status().message(), "ckid must be a non-empty string of at most 128 bytes");
+  }
+}
+
+TEST(ResidentRequestTest, DatastoreValidationErrorsAre400AndFailuresAre502) {
+  auto status_of = [](const char* type, int http_status) {
+    return DatastoreErrorResponse(
+               aws::AwsError{.type = type, .message = "m", .http_status = http_status}.ToStatus())
+        .result();
+  };
+  EXPECT_EQ(status_of("ValidationException", 400), http::HttpStatus::bad_request);
+  EXPECT_EQ(status_of("TlsError", 0), http::HttpStatus::bad_gateway);
+  EXPECT_EQ(status_of("NetworkingError", 0), http::HttpStatus::bad_gateway);
+  EXPECT_EQ(status_of("InternalServerError", 500), http::HttpStatus::bad_gateway);
+  EXPECT_EQ(status_of("ResourceNotFoundException", 400), http::HttpStatus::bad_gateway);
+}
+
 TEST(ResidentJsonTest, DefaultImageIsStableAndFromTheSet) {
   std::string image = DefaultImageFor("0123abcd");
   EXPECT_EQ(image, DefaultImageFor("0123abcd"));

@@ -2,6 +2,7 @@
 
 #include "core/logger.h"
 #include "services/common/json_body.h"
+#include "services/common/residents.h"
 
 namespace ck::services::feed_api {
 
@@ -10,10 +11,9 @@ namespace asio = boost::asio;
 asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::HttpRequest request) {
   auto body = ParseJsonObject(request);
   if (!body.ok()) co_return JsonError(http::HttpStatus::bad_request, body.status().message());
-  auto ckid = body->find("ckid");
-  if (ckid == body->end() || !ckid->is_string() || ckid->get_ref<const std::string&>().empty()) {
-    co_return JsonError(http::HttpStatus::bad_request, "ckid must be a non-empty string");
-  }
+  // Checked here too, so a bad id is the client's 400 without a call to happiness-api.
+  Result<std::string> ckid = CkidFromRequest(*body);
+  if (!ckid.ok()) co_return JsonError(http::HttpStatus::bad_request, ckid.status().message());
   // Built before the co_await: g++ 12 rejects a braced initializer list inside a co_await
   // expression ("array used as initializer").
   nlohmann::json feed = {{"ckid", *ckid}};

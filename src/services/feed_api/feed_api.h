@@ -2,7 +2,8 @@
 //
 //   POST /  {"ckid": "<id>"}  ->
 //     201 the updated resident (happiness-api's answer, passed through)
-//     400 {"error": "..."} for invalid JSON or a missing/empty/non-string ckid
+//     400 {"error": "..."} for invalid JSON or "ckid must be a non-empty string of at most 128
+//         bytes" (kMaxCkidBytes; happiness-api is not called), or happiness-api's own 400
 //     404 {"error": "no resident with ckid <id>"} (from happiness-api)
 //     502 {"error": "happiness-api unavailable: <reason>"} when it cannot be reached, or
 //         {"error": "happiness-api failed: <its error>"} when it answers 5xx

@@ -7,6 +7,7 @@
 
 #include <atomic>
 
+#include "services/common/residents.h"
 #include "services/common/service_test_support.h"
 #include "services/feed_api/feed_api.h"
 #include "services/happiness_api/happiness_api.h"
@@ -89,6 +90,44 @@ TEST_F(FeedApiTest, BadRequestsAre400WithoutCallingHappinessApi) {
   auto get = Call(http::Verb::get, host.url());
   ASSERT_TRUE(get.ok());
   EXPECT_EQ(get->result(), http::HttpStatus::method_not_allowed);
+}
+
+// Regression: a ckid over DynamoDB's 2048-byte key limit reached the datastore, and its
+// ValidationException came back as "502 happiness-api failed", so the site showed its
+// backend-failure page.
+TEST_F(FeedApiTest, OverlongCkidIs400NotABackendFailure) {
+  std::atomic<int> calls = 0;
+  TestServer happiness([&calls](http::HttpRequest request) {
+    ++calls;
+    return Respond(http::MakeResponse(http::HttpStatus::created, "application/json",
+                                      std::string(request.body())));
+  });
+  discovery_.Add("happiness-api", happiness.port());
+  TestHost host(FeedApiService(), Config("feed-api"));
+  auto overlong =
+      Call(http::Verb::post, host.url(), nlohmann::json({{"ckid", std::string(3000, 'x')}}).dump());
+  ASSERT_TRUE(overlong.ok());
+  EXPECT_EQ(overlong->result(), http::HttpStatus::bad_request);
+  EXPECT_EQ(BodyJson(*overlong)["error"], "ckid must be a non-empty string of at most 128 bytes");
+  EXPECT_EQ(calls, 0);
+  auto longest = Call(http::Verb::post, host.url(),
+                      nlohmann::json({{"ckid", std::string(kMaxCkidBytes, 'x')}}).dump());
+  ASSERT_TRUE(longest.ok());
+  EXPECT_EQ(longest->result(), http::HttpStatus::created);
+  EXPECT_EQ(calls, 1);
+}
+
+// happiness-api's client errors (e.g. a datastore ValidationException) stay the client's.
+TEST_F(FeedApiTest, HappinessApi400IsPassedThroughAs400) {
+  TestServer happiness([](http::HttpRequest) {
+    return Respond(http::MakeJsonError(http::HttpStatus::bad_request, "ValidationException: no"));
+  });
+  discovery_.Add("happiness-api", happiness.port());
+  TestHost host(FeedApiService(), Config("feed-api"));
+  auto response = Call(http::Verb::post, host.url(), R"({"ckid":"ck1"})");
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->result(), http::HttpStatus::bad_request);
+  EXPECT_EQ(BodyJson(*response)["error"], "ValidationException: no");
 }
 
 }  // namespace

@@ -12,12 +12,11 @@ namespace asio = boost::asio;
 asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::HttpRequest request) {
   auto body = ParseJsonObject(request);
   if (!body.ok()) co_return JsonError(http::HttpStatus::bad_request, body.status().message());
-  auto ckid_field = body->find("ckid");
-  if (ckid_field == body->end() || !ckid_field->is_string() ||
-      ckid_field->get_ref<const std::string&>().empty()) {
-    co_return JsonError(http::HttpStatus::bad_request, "ckid must be a non-empty string");
+  Result<std::string> ckid_field = CkidFromRequest(*body);
+  if (!ckid_field.ok()) {
+    co_return JsonError(http::HttpStatus::bad_request, ckid_field.status().message());
   }
-  const std::string ckid = ckid_field->get<std::string>();
+  const std::string ckid = std::move(*ckid_field);
   if (!context->datastore.ok()) {
     co_return JsonError(http::HttpStatus::bad_gateway,
                         "datastore unavailable: " + context->datastore.status().message());
@@ -41,7 +40,7 @@ asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::Ht
       aws::AwsErrorFrom(updated.status()).type != "ConditionalCheckFailedException") {
     Logger::Global().Error("UpdateItem failed",
                            {{"ckid", ckid}, {"error", updated.status().message()}});
-    co_return JsonError(http::HttpStatus::bad_gateway, updated.status().message());
+    co_return DatastoreErrorResponse(updated.status());
   }
   // The condition failed: either there is no such resident or it is as happy as can be.
   aws::GetItemRequest get;
@@ -52,7 +51,7 @@ asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::Ht
   if (!current.ok()) {
     Logger::Global().Error("GetItem failed",
                            {{"ckid", ckid}, {"error", current.status().message()}});
-    co_return JsonError(http::HttpStatus::bad_gateway, current.status().message());
+    co_return DatastoreErrorResponse(current.status());
   }
   if (!*current) {
     co_return JsonError(http::HttpStatus::not_found, "no resident with ckid " + ckid);

@@ -2,9 +2,11 @@
 //
 //   POST /  {"ckid": "<id>"}  ->
 //     201 the resident after the update (all eight fields, as list-api returns them)
-//     400 {"error": "..."} for invalid JSON or a missing/empty/non-string ckid
+//     400 {"error": "..."} for invalid JSON, or "ckid must be a non-empty string of at most
+//         128 bytes" (kMaxCkidBytes), or "ValidationException: ..." when the datastore refuses
+//         the request
 //     404 {"error": "no resident with ckid <id>"}
-//     502 {"error": "<datastore error>"}
+//     502 {"error": "<datastore error>"} when the datastore fails (unreachable, TLS, 5xx, ...)
 //
 // The update is one conditional UpdateItem on that ckid:
 //   SET happiness = if_not_exists(happiness, :zero) + :one

@@ -82,6 +82,33 @@ TEST_F(HappinessApiTest, BadRequestsAre400) {
   }
 }
 
+// Regression: a ckid over DynamoDB's 2048-byte key limit reached the datastore, and its
+// ValidationException came back as a 502, so the site showed its backend-failure page.
+TEST_F(HappinessApiTest, OverlongCkidIs400NotABackendFailure) {
+  CreateTable();
+  TestHost host(HappinessApiService(), Config("happiness-api"));
+  for (size_t length : {kMaxCkidBytes + 1, size_t{3000}}) {
+    auto response = Feed(host, std::string(length, 'x'));
+    ASSERT_TRUE(response.ok());
+    EXPECT_EQ(response->result(), http::HttpStatus::bad_request) << length;
+    EXPECT_EQ(BodyJson(*response)["error"], "ckid must be a non-empty string of at most 128 bytes");
+  }
+  const std::string longest(kMaxCkidBytes, 'x');
+  auto response = Feed(host, longest);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->result(), http::HttpStatus::not_found);
+  EXPECT_EQ(BodyJson(*response)["error"], "no resident with ckid " + longest);
+}
+
+TEST_F(HappinessApiTest, DatastoreValidationExceptionIs400) {
+  environment_["CK_TABLE"] = "no";  // too short a table name: DynamoDB refuses the request
+  TestHost host(HappinessApiService(), Config("happiness-api"));
+  auto response = Feed(host, "ck1");
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->result(), http::HttpStatus::bad_request) << response->body();
+  EXPECT_THAT(BodyJson(*response)["error"].get<std::string>(), HasSubstr("ValidationException"));
+}
+
 TEST_F(HappinessApiTest, DatastoreFailureIs502) {
   TestHost host(HappinessApiService(), Config("happiness-api"));  // no table
   auto response = Feed(host, "ck1");

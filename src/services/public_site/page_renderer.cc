@@ -179,12 +179,22 @@ std::string RenderErrorPage(const ErrorPage& page) {
   return RenderInLayout(Page::kMessage, values, page.heading, "error", "");
 }
 
+std::string Abbreviate(std::string_view text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // Count only the first byte of each UTF-8 sequence, so a character is never cut in half.
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (++chars > max_chars) return std::string(text.substr(0, i)) + "…";
+  }
+  return std::string(text);
+}
+
 std::string RenderNotFoundPage(std::string_view path) {
   data values;
   values.set("picture", "/img/server-5.svg");
   values.set("eyebrow", "Error 404 · Page not found");
   values.set("heading", "This room is empty");
-  values.set("message", "We looked everywhere, but nothing lives at " + std::string(path) +
+  values.set("message", "We looked everywhere, but nothing lives at " + Abbreviate(path) +
                             ". Perhaps it moved to a quieter wing?");
   values.set("has_detail", false);
   values.set("has_retry", true);

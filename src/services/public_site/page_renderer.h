@@ -20,6 +20,13 @@
 
 namespace ck::services::public_site {
 
+// How much of a user-supplied id or path a page echoes: longer ones are cut to this many
+// characters plus "…", so a hostile id cannot fill the page.
+inline constexpr size_t kMaxEchoedChars = 64;
+
+// `text` cut to at most `max_chars` UTF-8 characters, with "…" appended when it was cut.
+std::string Abbreviate(std::string_view text, size_t max_chars = kMaxEchoedChars);
+
 // A friendly error page. `backend` and `detail` name which service failed and why; both are
 // shown when `backend` is set.
 struct ErrorPage {
@@ -39,7 +46,7 @@ std::string RenderResidentsPage(const std::vector<Resident>& residents);
 std::string RenderRegisterPage(const RegistrationForm& form,
                                const std::vector<std::string>& errors);
 std::string RenderErrorPage(const ErrorPage& page);
-// The 404 page, naming the missing path.
+// The 404 page, naming the missing path (abbreviated).
 std::string RenderNotFoundPage(std::string_view path);
 
 // The picture URL a card shows for `resident`: its own image when that is a plain local

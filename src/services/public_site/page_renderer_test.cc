@@ -132,6 +132,14 @@ TEST(PublicSiteRender, MoodWordsCoverTheWholeScale) {
   EXPECT_EQ(MoodFor(10), "super happy");
 }
 
+TEST(PublicSiteRender, AbbreviateCutsLongTextAtACharacterBoundary) {
+  EXPECT_EQ(Abbreviate("ck1"), "ck1");
+  EXPECT_EQ(Abbreviate(std::string(kMaxEchoedChars, 'x')), std::string(kMaxEchoedChars, 'x'));
+  EXPECT_EQ(Abbreviate(std::string(kMaxEchoedChars + 1, 'x')),
+            std::string(kMaxEchoedChars, 'x') + "…");
+  EXPECT_EQ(Abbreviate("héllo wörld", 4), "héll…");  // é is two bytes, one character
+}
+
 TEST(PublicSiteRender, RegisterFormKeepsInputEscapedAndListsErrors) {
   RegistrationForm form;
   form.name = kAttributeBreakout;

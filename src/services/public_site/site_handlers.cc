@@ -287,12 +287,26 @@ HttpResponse FeedResponse(const HttpRequest& request, const std::string& ckid,
   }
   if (!IsSuccess(*answer)) {
     page.detail = DescribeAnswer(*answer);
+    // feed-api's text may echo the id, which a hand-made form can make arbitrarily long.
+    if (const std::string shown = Abbreviate(ckid); shown != ckid) {
+      for (size_t at = page.detail.find(ckid); at != std::string::npos;
+           at = page.detail.find(ckid, at + shown.size())) {
+        page.detail.replace(at, ckid.size(), shown);
+      }
+    }
     if (answer->result() == HttpStatus::not_found) {
       page.status = 404;
       page.heading = "We could not find that resident";
       page.message =
           "Nobody with that id lives here (any more?). The residents page shows everyone who "
           "does.";
+    } else if (answer->result() == HttpStatus::bad_request) {
+      // The request was refused (e.g. an overlong ckid): the sender's mistake, not an outage.
+      page.status = 400;
+      page.heading = "That is not a resident we can feed";
+      page.message =
+          "The feeding request named a resident in a way we cannot use. Please use a Feed button "
+          "on the residents page.";
     }
     return ErrorPageResponse(request, page);
   }

@@ -341,6 +341,36 @@ TEST_F(PublicSiteHandlersTest, FeedFailuresGiveFriendlyPages) {
   EXPECT_EQ(feed_api_.Received().size(), 1u);
 }
 
+// Regression: feeding a ckid over 2048 bytes showed the 502 "kitchen is closed" page, because
+// the datastore's ValidationException came back as a backend failure. feed-api now answers 400,
+// which is the sender's mistake; and no page echoes the whole id.
+TEST_F(PublicSiteHandlersTest, OverlongCkidGivesA400PageNotABackendFailurePage) {
+  const std::string overlong(3000, 'x');
+  feed_api_.SetReply([](const HttpRequest&) {
+    return JsonReply(HttpStatus::bad_request,
+                     R"({"error":"ckid must be a non-empty string of at most 128 bytes"})");
+  });
+  HttpResponse page = PostForm("/feed", "ckid=" + overlong);
+  EXPECT_EQ(page.result(), HttpStatus::bad_request);
+  ExpectHtml(page);
+  EXPECT_THAT(page.body(), HasSubstr("ckid must be a non-empty string of at most 128 bytes"));
+  EXPECT_THAT(page.body(), Not(HasSubstr("kitchen is closed")));
+
+  feed_api_.SetReply([&](const HttpRequest&) {
+    return JsonReply(HttpStatus::not_found,
+                     nlohmann::json({{"error", "no resident with ckid " + overlong}}).dump());
+  });
+  HttpResponse unknown = PostForm("/feed", "ckid=" + overlong);
+  EXPECT_EQ(unknown.result(), HttpStatus::not_found);
+  EXPECT_THAT(unknown.body(), HasSubstr("no resident with ckid " + std::string(64, 'x') + "…"));
+  EXPECT_THAT(unknown.body(), Not(HasSubstr(std::string(65, 'x'))));
+
+  HttpResponse missing = Get("/" + overlong);
+  EXPECT_EQ(missing.result(), HttpStatus::not_found);
+  EXPECT_THAT(missing.body(), HasSubstr("/" + std::string(63, 'x') + "…"));
+  EXPECT_THAT(missing.body(), Not(HasSubstr(std::string(64, 'x'))));
+}
+
 TEST_F(PublicSiteHandlersTest, BadFormsGetHtmlErrorPages) {
   HttpResponse big = PostForm("/register", "Name=" + std::string(kFormBodyLimitBytes, 'a'));
   EXPECT_EQ(big.result(), HttpStatus::payload_too_large);
