@@ -1,5 +1,7 @@
 #include "core/sigv4.h"
 
+#include <array>
+
 #include <openssl/crypto.h>
 
 #include <algorithm>
@@ -172,6 +174,9 @@ void SetHeader(SignableRequest& request, std::string_view name, std::string valu
   request.headers.emplace_back(std::string(name), std::move(value));
 }
 
+std::string DeriveSigningKey(std::string_view secret_access_key, std::string_view date,
+                             std::string_view region, std::string_view service);
+
 std::string ComputeSignature(const SignableRequest& request,
                              const std::vector<std::string>& signed_headers,
                              std::string_view secret_access_key, std::string_view amz_date,
@@ -248,6 +253,29 @@ std::string StringToSign(std::string_view amz_date, std::string_view scope,
 
 std::string SigningKey(std::string_view secret_access_key, std::string_view date,
                        std::string_view region, std::string_view service) {
+  // Deriving the key costs four HMACs and it changes only once a day per credential and scope,
+  // so each thread remembers the last few (verifying servers see one or two per day).
+  struct CachedKey {
+    std::string secret, date, region, service, key;
+  };
+  thread_local std::array<CachedKey, 4> cache;
+  thread_local size_t next_slot = 0;
+  for (const CachedKey& entry : cache) {
+    if (!entry.key.empty() && entry.date == date && entry.region == region &&
+        entry.service == service && entry.secret == secret_access_key) {
+      return entry.key;
+    }
+  }
+  CachedKey& slot = cache[next_slot++ % cache.size()];
+  slot = {std::string(secret_access_key), std::string(date), std::string(region),
+          std::string(service), DeriveSigningKey(secret_access_key, date, region, service)};
+  return slot.key;
+}
+
+namespace {
+
+std::string DeriveSigningKey(std::string_view secret_access_key, std::string_view date,
+                             std::string_view region, std::string_view service) {
   std::string key = "AWS4";
   key.append(secret_access_key);
   std::string date_key = HmacSha256(key, date);
@@ -255,6 +283,8 @@ std::string SigningKey(std::string_view secret_access_key, std::string_view date
   std::string service_key = HmacSha256(region_key, service);
   return HmacSha256(service_key, kTerminator);
 }
+
+}  // namespace
 
 void Sign(SignableRequest& request, const Credentials& credentials, std::string_view region,
           std::string_view service, std::string_view amz_date) {
