@@ -261,7 +261,9 @@ TEST_F(SupervisorTest, ShutdownStopsDependentsFirstAndKillsAfterTheGrace) {
   // front ignores SIGTERM, so back waits for front's SIGKILL before it is stopped.
   EXPECT_NE(EventIndex("task killed front-v1-1"), SIZE_MAX);
   EXPECT_LT(EventIndex("task exited front-v1-1"), EventIndex("task exited back-v1-1"));
-  for (const auto& task : supervisor_->TasksJson()["tasks"]) {
+  // The JSON must outlive the loop: a range-for over a member of a temporary dangles.
+  const nlohmann::json tasks = supervisor_->TasksJson();
+  for (const auto& task : tasks["tasks"]) {
     EXPECT_EQ(task["pid"], 0) << task["id"];  // the completed job's row stays
   }
   EXPECT_NE(::kill(back_pid, 0), 0);
@@ -274,7 +276,8 @@ TEST_F(SupervisorTest, PsUnderReportedRssRightAfterStart) {
   ASSERT_NO_FATAL_FAILURE(StartStack());
   bool unsampled_while_starting = true;
   ASSERT_TRUE(RunUntil([&] {
-    for (const auto& task : supervisor_->TasksJson()["tasks"]) {
+    const nlohmann::json tasks = supervisor_->TasksJson();
+    for (const auto& task : tasks["tasks"]) {
       if (task["state"] == "starting" || task["state"] == "waiting") {
         unsampled_while_starting &= task["rss_bytes"].is_null() && task["cpu_percent"].is_null();
       }
