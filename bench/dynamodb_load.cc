@@ -5,7 +5,8 @@
 // line. The same binary drives `ck dynamodb` and dynalite, so client cost is identical for both.
 //
 //   ck_dynamodb_load --endpoint http://127.0.0.1:8000 --setup --items 1000
-//   ck_dynamodb_load --endpoint http://127.0.0.1:8000 --op update --connections 16 --duration-ms 5000
+//   ck_dynamodb_load --endpoint http://127.0.0.1:8000 --op update --connections 16 --duration-ms
+//   5000
 //   {"op":"update","connections":16,...,"ops_per_s":12345.6,"p50_ms":1.2,"p99_ms":3.4,"errors":0}
 //
 // A second mode measures a server's startup (bench/dynamodb_vs_dynalite.sh uses it). The caller
@@ -197,8 +198,8 @@ Options ParseFlags(int argc, char** argv) {
   }
   if (options.endpoint.empty()) UsageError("--endpoint is required");
   if (options.op.empty() && !options.setup) UsageError("--op or --setup is required");
-  if (!options.op.empty() && options.op != "put" && options.op != "get" &&
-      options.op != "update" && options.op != "scan") {
+  if (!options.op.empty() && options.op != "put" && options.op != "get" && options.op != "update" &&
+      options.op != "scan") {
     UsageError("--op must be put, get, update or scan, not '" + options.op + "'");
   }
   options.threads = std::min(options.threads, options.connections);
@@ -339,7 +340,8 @@ std::string ItemKey(int i) { return "item-" + std::to_string(i); }
 
 // ~100 printable bytes that differ per call.
 std::string Payload(uint64_t seed) {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static constexpr char kAlphabet[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::string out(100, 'x');
   uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
   for (char& c : out) {
@@ -395,8 +397,7 @@ std::string ScanBody(const std::string& table, std::string_view kind,
   body.reserve(256);
   body += "{\"TableName\":";
   AppendJsonString(body, table);
-  body +=
-      ",\"FilterExpression\":\"kind = :k\",\"ExpressionAttributeValues\":{\":k\":{\"S\":\"";
+  body += ",\"FilterExpression\":\"kind = :k\",\"ExpressionAttributeValues\":{\":k\":{\"S\":\"";
   body += kind;
   body += "\"}},\"Limit\":100";
   if (!start_key.empty()) {
@@ -513,8 +514,7 @@ int RunSetup(const Options& options, const Url& url) {
     std::cerr << "ck_dynamodb_load: setup: " << state.error << "\n";
     return 1;
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::fprintf(stderr, "ck_dynamodb_load: setup: table %s ready with %d items in %.2f s\n",
                options.table.c_str(), options.items, seconds);
   return 0;
@@ -598,9 +598,9 @@ class RawClient {
             size_t line = head.find("\r\n");
             while (line != std::string_view::npos) {
               size_t next = head.find("\r\n", line + 2);
-              std::string_view text = head.substr(line + 2, next == std::string_view::npos
-                                                                 ? std::string_view::npos
-                                                                 : next - line - 2);
+              std::string_view text =
+                  head.substr(line + 2, next == std::string_view::npos ? std::string_view::npos
+                                                                       : next - line - 2);
               if (text.size() > name.size() && text[name.size()] == ':' &&
                   std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
                     return std::tolower(static_cast<unsigned char>(a)) ==
@@ -617,17 +617,16 @@ class RawClient {
           if (!value_of("transfer-encoding").empty()) {
             co_return Fail("raw transport does not support Transfer-Encoding");
           }
-          content_length = std::strtoull(std::string(value_of("content-length")).c_str(),
-                                         nullptr, 10);
+          content_length =
+              std::strtoull(std::string(value_of("content-length")).c_str(), nullptr, 10);
           close = value_of("connection") == "close";
         }
       }
       if (header_end != std::string::npos && in_.size() >= header_end + content_length) break;
       size_t old_size = in_.size();
       in_.resize(old_size + 65536);
-      size_t n = co_await socket_.async_read_some(
-          asio::buffer(in_.data() + old_size, 65536),
-          asio::redirect_error(asio::use_awaitable, error));
+      size_t n = co_await socket_.async_read_some(asio::buffer(in_.data() + old_size, 65536),
+                                                  asio::redirect_error(asio::use_awaitable, error));
       in_.resize(old_size + n);
       if (error) co_return Fail("read: " + error.message());
     }
@@ -653,9 +652,9 @@ class RawClient {
 };
 
 template <typename Client>
-asio::awaitable<void> Worker(Client client, asio::any_io_executor executor,
-                             const Options& options, const Url& url, const RunWindow& window,
-                             uint64_t seed, ThreadStats& stats, FirstError& first_error) {
+asio::awaitable<void> Worker(Client client, asio::any_io_executor executor, const Options& options,
+                             const Url& url, const RunWindow& window, uint64_t seed,
+                             ThreadStats& stats, FirstError& first_error) {
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int> pick(0, options.items - 1);
   std::string scan_cursor;  // this connection's position in its walk over the table
@@ -736,10 +735,10 @@ int RunLoad(const Options& options, const Url& url) {
     auto executor = contexts[t]->get_executor();
     auto seed = static_cast<uint64_t>(c) + 1;
     if (options.transport == "raw") {
-      asio::co_spawn(executor,
-                     Worker(RawClient(executor), executor, options, url, window, seed, stats[t],
-                            first_error),
-                     asio::detached);
+      asio::co_spawn(
+          executor,
+          Worker(RawClient(executor), executor, options, url, window, seed, stats[t], first_error),
+          asio::detached);
     } else {
       asio::co_spawn(executor,
                      Worker(std::make_unique<HttpClient>(executor, ck::http::ClientOptions{}),
@@ -756,7 +755,8 @@ int RunLoad(const Options& options, const Url& url) {
     std::unique_lock lock(watchdog_mutex);
     if (!watchdog_wakeup.wait_until(lock, window.stop + std::chrono::seconds(15),
                                     [&] { return finished; })) {
-      std::fprintf(stderr, "ck_dynamodb_load: requests still pending 15 s after the run; giving up\n");
+      std::fprintf(stderr,
+                   "ck_dynamodb_load: requests still pending 15 s after the run; giving up\n");
       std::_Exit(1);
     }
   });

@@ -2,13 +2,13 @@
 // produce a well-formed HTTP response (DynamoDB's error shape for bad input), never a crash, a
 // hang or a leak. The service runs on a real SQLite file in a temporary directory, with
 // signature verification off so the fuzzer reaches request decoding and the operations.
+#include <unistd.h>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 
 #include "store/api/dynamodb_service.h"
 
@@ -16,16 +16,18 @@ namespace {
 
 ck::store::api::DynamoDbService& Service() {
   static std::unique_ptr<ck::store::api::DynamoDbService> service = [] {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("ck-dynamodb-fuzz-" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("ck-dynamodb-fuzz-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     ck::store::api::DynamoDbOptions options;
     options.data_path = (dir / "fuzz.sqlite3").string();
     options.verify_signatures = false;
     auto opened = ck::store::api::DynamoDbService::Open(options);
     if (!opened.ok()) std::abort();
-    std::atexit([] { std::filesystem::remove_all(std::filesystem::temp_directory_path() /
-                                                 ("ck-dynamodb-fuzz-" + std::to_string(::getpid()))); });
+    std::atexit([] {
+      std::filesystem::remove_all(std::filesystem::temp_directory_path() /
+                                  ("ck-dynamodb-fuzz-" + std::to_string(::getpid())));
+    });
     return std::move(*opened);
   }();
   return *service;

@@ -51,7 +51,8 @@ Status Run(const DynamoDbFlags& flags) {
   std::error_code error;
   const fs::path data_dir(flags.data_dir);
   fs::create_directories(data_dir / "dynamodb", error);
-  if (error) return Internal("cannot create " + (data_dir / "dynamodb").string() + ": " + error.message());
+  if (error)
+    return Internal("cannot create " + (data_dir / "dynamodb").string() + ": " + error.message());
 
   http::ServerOptions server_options;
   server_options.body_limit_bytes = 16u << 20;  // DynamoDB's request size limit
@@ -73,8 +74,8 @@ Status Run(const DynamoDbFlags& flags) {
 
   store::api::DynamoDbOptions options;
   options.data_path = (data_dir / "dynamodb" / "dynamodb.sqlite3").string();
-  options.durability =
-      flags.durability == "full" ? store::engine::Durability::kFull : store::engine::Durability::kNormal;
+  options.durability = flags.durability == "full" ? store::engine::Durability::kFull
+                                                  : store::engine::Durability::kNormal;
   options.region = flags.region;
   options.credentials = {{flags.access_key, flags.secret_key, ""}};
   options.verify_signatures = !flags.no_verify_signatures;
@@ -150,8 +151,9 @@ void RegisterDynamoDbCommand(CLI::App& app) {
   command->add_option("--listen", flags->listen, "host:port to listen on (port 0 picks one)")
       ->envname("CK_DYNAMODB_LISTEN")
       ->capture_default_str();
-  command->add_option("--data-dir", flags->data_dir,
-                      "data directory; the table file is <dir>/dynamodb/dynamodb.sqlite3")
+  command
+      ->add_option("--data-dir", flags->data_dir,
+                   "data directory; the table file is <dir>/dynamodb/dynamodb.sqlite3")
       ->envname("CK_DATA_DIR")
       ->capture_default_str();
   command
@@ -178,8 +180,9 @@ void RegisterDynamoDbCommand(CLI::App& app) {
   command->add_option("--tls-key", flags->tls_key, "PEM private key for --tls-cert");
   command->add_option("--ready-file", flags->ready_file,
                       "write the server's URL to this file once it is listening");
-  command->add_option("--ttl-sweep-interval-ms", flags->ttl_sweep_interval_ms,
-                      "how often expired TTL items are deleted")
+  command
+      ->add_option("--ttl-sweep-interval-ms", flags->ttl_sweep_interval_ms,
+                   "how often expired TTL items are deleted")
       ->check(CLI::Range(10, 86400000))
       ->capture_default_str();
   command->add_option("--log-level", flags->log_level, "debug, info, warn or error")

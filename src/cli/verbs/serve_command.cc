@@ -69,25 +69,25 @@ std::string ServiceList() {
 
 void RegisterServeCommand(CLI::App& app) {
   auto flags = std::make_shared<ServeFlags>();
-  CLI::App* command = app.add_subcommand(
-      "serve", "Run one Cuddle Kube service (the application's processes).");
+  CLI::App* command =
+      app.add_subcommand("serve", "Run one Cuddle Kube service (the application's processes).");
   command->footer(
       "Services:\n" + ServiceList() +
-          "\nEnvironment (docs/platform-contract.md, docs/services.md):\n"
-          "  CK_LISTEN            host:port to listen on (default 127.0.0.1:8080; --listen wins)\n"
-          "  CK_SERVICE           service name reported by /health (default: <service>)\n"
-          "  CK_SERVICE_VERSION   version reported by /health (default dev)\n"
-          "  CK_COMMIT            commit reported by /health (default dev)\n"
-          "  CK_TASK_ID           task id for logs and /health\n"
-          "  CK_SERVICE_DOMAIN    virtual services are <name>.<domain> (default "
-          "cuddle-kube.local)\n"
-          "  CK_DISCOVERY_URL     discovery registry, e.g. http://127.0.0.1:9900\n"
-          "  HTTP_PROXY, NO_PROXY send calls to other services through this proxy\n"
-          "  CK_TABLE             residents table (default cuddlykube)\n"
-          "  CK_INIT_TABLE        false: do not create/seed the table on start\n"
-          "  CK_LOG_LEVEL         debug, info, warn or error (default info)\n"
-          "  AWS_ENDPOINT_URL_DYNAMODB, AWS_CA_BUNDLE, AWS_REGION, AWS_ACCESS_KEY_ID,\n"
-          "  AWS_SECRET_ACCESS_KEY  the datastore (list-api, register-api, happiness-api)");
+      "\nEnvironment (docs/platform-contract.md, docs/services.md):\n"
+      "  CK_LISTEN            host:port to listen on (default 127.0.0.1:8080; --listen wins)\n"
+      "  CK_SERVICE           service name reported by /health (default: <service>)\n"
+      "  CK_SERVICE_VERSION   version reported by /health (default dev)\n"
+      "  CK_COMMIT            commit reported by /health (default dev)\n"
+      "  CK_TASK_ID           task id for logs and /health\n"
+      "  CK_SERVICE_DOMAIN    virtual services are <name>.<domain> (default "
+      "cuddle-kube.local)\n"
+      "  CK_DISCOVERY_URL     discovery registry, e.g. http://127.0.0.1:9900\n"
+      "  HTTP_PROXY, NO_PROXY send calls to other services through this proxy\n"
+      "  CK_TABLE             residents table (default cuddlykube)\n"
+      "  CK_INIT_TABLE        false: do not create/seed the table on start\n"
+      "  CK_LOG_LEVEL         debug, info, warn or error (default info)\n"
+      "  AWS_ENDPOINT_URL_DYNAMODB, AWS_CA_BUNDLE, AWS_REGION, AWS_ACCESS_KEY_ID,\n"
+      "  AWS_SECRET_ACCESS_KEY  the datastore (list-api, register-api, happiness-api)");
   std::vector<std::string> names;
   for (const services::ServiceDefinition& definition : services::AllServices()) {
     names.push_back(definition.name);
