@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "store/engine/sqlite_database.h"
+#include "core/sqlite_database.h"
 
 namespace ck::store::engine {
 

@@ -24,7 +24,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace ck::store::engine {
+namespace ck {
 
 class Statement {
  public:
@@ -103,4 +103,4 @@ class SqliteDatabase {
 // Maps a SQLite result code to a Status (`context` prefixes the message).
 Status SqliteStatus(sqlite3* database, int code, std::string_view context);
 
-}  // namespace ck::store::engine
+}  // namespace ck

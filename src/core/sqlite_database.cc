@@ -1,8 +1,8 @@
-#include "store/engine/sqlite_database.h"
+#include "core/sqlite_database.h"
 
 #include <sqlite3.h>
 
-namespace ck::store::engine {
+namespace ck {
 
 Status SqliteStatus(sqlite3* database, int code, std::string_view context) {
   std::string message(context);
@@ -117,4 +117,4 @@ Result<StatementLease> SqliteDatabase::Prepare(const std::string& sql) {
 
 int64_t SqliteDatabase::Changes() const { return sqlite3_changes64(database_); }
 
-}  // namespace ck::store::engine
+}  // namespace ck
