@@ -32,15 +32,19 @@ struct Connection {
   bool busy = false;
 };
 
-HttpResponse ErrorFor(const beast::error_code& error, unsigned version) {
+HttpResponse ErrorFor(const beast::error_code& error, unsigned version,
+                      std::string_view content_type, const ServerOptions& options) {
+  HttpStatus status = HttpStatus::bad_request;
+  std::string message = "malformed HTTP request: " + error.message();
   if (error == beast_http::error::header_limit) {
-    return MakeJsonError(HttpStatus::request_header_fields_too_large,
-                         "request header fields too large", version);
+    status = HttpStatus::request_header_fields_too_large;
+    message = "request header fields too large";
+  } else if (error == beast_http::error::body_limit) {
+    status = HttpStatus::payload_too_large;
+    message = "request body too large";
   }
-  if (error == beast_http::error::body_limit) {
-    return MakeJsonError(HttpStatus::payload_too_large, "request body too large", version);
-  }
-  return MakeJsonError(HttpStatus::bad_request, "malformed HTTP request: " + error.message(), version);
+  if (options.error_response) return options.error_response(status, message, content_type, version);
+  return MakeJsonError(status, message, version);
 }
 
 bool IsParseError(const beast::error_code& error) {
@@ -69,7 +73,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     auto self = shared_from_this();
     while (!stopping) {
       beast::error_code error;
-      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, error));
+      tcp::socket socket =
+          co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, error));
       if (error) {
         if (stopping || error == asio::error::operation_aborted) break;
         // Out of file descriptors and similar: keep serving existing connections.
@@ -87,7 +92,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     auto connection = connections.insert(connections.end(), Connection{});
     ++stats.open_connections;
     if (options.tls) {
-      beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *options.tls);
+      beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)),
+                                                  *options.tls);
       connection->lowest_layer = &beast::get_lowest_layer(stream);
       beast::get_lowest_layer(stream).expires_after(options.tls_handshake_timeout);
       beast::error_code error;
@@ -124,7 +130,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       co_await beast_http::async_read_header(stream, buffer, parser,
                                              asio::redirect_error(asio::use_awaitable, error));
       if (error) {
-        co_await AnswerReadError(stream, error, parser.get().version());
+        // A declared Content-Length over the limit fails here, with the header already read.
+        const std::string content_type(parser.get()[Field::content_type]);
+        co_await AnswerReadError(stream, error, parser.get().version(), content_type);
         co_return;
       }
       connection.busy = true;
@@ -138,7 +146,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         co_await beast_http::async_read(stream, buffer, parser,
                                         asio::redirect_error(asio::use_awaitable, error));
         if (error) {
-          co_await AnswerReadError(stream, error, parser.get().version());
+          const std::string content_type(parser.get()[Field::content_type]);
+          co_await AnswerReadError(stream, error, parser.get().version(), content_type);
           co_return;
         }
       }
@@ -163,8 +172,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   }
 
   template <typename Stream>
-  asio::awaitable<void> AnswerReadError(Stream& stream, const beast::error_code& error,
-                                        unsigned version) {
+  asio::awaitable<void> AnswerReadError(Stream& stream, beast::error_code error, unsigned version,
+                                        std::string content_type) {
     // A closed, timed-out or cancelled connection needs no answer.
     if (error == beast_http::error::end_of_stream || error == asio::error::operation_aborted ||
         error == beast::error::timeout || error == asio::error::connection_reset ||
@@ -174,7 +183,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     }
     if (!IsParseError(error)) co_return;
     ++stats.bad_requests;
-    HttpResponse response = ErrorFor(error, version == 10 ? 10 : 11);
+    HttpResponse response = ErrorFor(error, version == 10 ? 10 : 11, content_type, options);
     response.keep_alive(false);
     response.set(Field::server, options.server_name);
     beast::error_code write_error;

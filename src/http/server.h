@@ -5,7 +5,8 @@
 // Pipelined requests are answered in order. Malformed requests get a JSON 400, oversized headers
 // 431, oversized bodies 413 (and the connection is closed). `Expect: 100-continue` is honoured.
 //
-//   HttpServer server(io, ServerOptions{}, [](HttpRequest request) -> asio::awaitable<HttpResponse> {
+//   HttpServer server(io, ServerOptions{}, [](HttpRequest request) -> asio::awaitable<HttpResponse>
+//   {
 //     co_return MakeResponse(HttpStatus::ok, "text/plain", "hello\n");
 //   });
 //   CK_ASSIGN_OR_RETURN(auto endpoint, server.Listen("127.0.0.1", 0));
@@ -49,6 +50,12 @@ struct ServerOptions {
   std::shared_ptr<boost::asio::ssl::context> tls;
   // The Server header value.
   std::string server_name = "ck";
+  // Shapes the answer to a request the server rejects itself (400, 413, 431) in the protocol
+  // the server speaks, e.g. OTLP's google.rpc.Status. `content_type` is the request's when its
+  // header was read. Unset: MakeJsonError's {"error": message}.
+  std::function<HttpResponse(HttpStatus status, const std::string& message,
+                             std::string_view content_type, unsigned version)>
+      error_response;
 };
 
 using Handler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest)>;

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "core/hex.h"
+
 namespace ck::telemetry {
 namespace {
 
@@ -11,35 +13,13 @@ constexpr size_t kMaxHeaderBytes = 8 * 1024;
 constexpr size_t kMaxFields = 32;
 constexpr size_t kMaxTracestateBytes = 512;
 
-bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-
-bool AllHex(std::string_view text) {
-  for (char c : text) {
-    if (!IsHex(c)) return false;
-  }
-  return true;
-}
 
 bool AllLowerHex(std::string_view text) {
   for (char c : text) {
     if (!IsLowerHex(c)) return false;
   }
   return true;
-}
-
-bool AllZero(std::string_view text) {
-  return text.find_first_not_of('0') == std::string_view::npos;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -88,21 +68,23 @@ std::string NewSpanId(RandomSource& random) {
 
 bool IsValidXRayTraceId(std::string_view id) {
   return id.size() == 35 && id[0] == '1' && id[1] == '-' && id[10] == '-' &&
-         AllHex(id.substr(2, 8)) && AllHex(id.substr(11));
+         IsAllHex(id.substr(2, 8)) && IsAllHex(id.substr(11));
 }
 
-bool IsValidSpanId(std::string_view id) { return id.size() == 16 && AllHex(id) && !AllZero(id); }
+bool IsValidSpanId(std::string_view id) {
+  return id.size() == 16 && IsAllHex(id) && !IsAllZeros(id);
+}
 
 std::optional<std::string> XRayToW3cTraceId(std::string_view xray_id) {
   if (!IsValidXRayTraceId(xray_id)) return std::nullopt;
-  std::string out = Lower(xray_id.substr(2, 8)) + Lower(xray_id.substr(11));
-  if (AllZero(out)) return std::nullopt;
+  std::string out = AsciiLower(xray_id.substr(2, 8)) + AsciiLower(xray_id.substr(11));
+  if (IsAllZeros(out)) return std::nullopt;
   return out;
 }
 
 std::optional<std::string> W3cToXRayTraceId(std::string_view w3c_id) {
-  if (w3c_id.size() != 32 || !AllHex(w3c_id) || AllZero(w3c_id)) return std::nullopt;
-  return "1-" + Lower(w3c_id.substr(0, 8)) + "-" + Lower(w3c_id.substr(8));
+  if (w3c_id.size() != 32 || !IsAllHex(w3c_id) || IsAllZeros(w3c_id)) return std::nullopt;
+  return "1-" + AsciiLower(w3c_id.substr(0, 8)) + "-" + AsciiLower(w3c_id.substr(8));
 }
 
 std::optional<TraceContext> ParseAmznTraceId(std::string_view header) {
@@ -121,9 +103,9 @@ std::optional<TraceContext> ParseAmznTraceId(std::string_view header) {
     std::string_view value = Trim(field.substr(equals + 1));
     if (EqualsIgnoreCase(key, "Root")) {
       if (!IsValidXRayTraceId(value)) return std::nullopt;
-      context.trace_id = Lower(value);
+      context.trace_id = AsciiLower(value);
     } else if (EqualsIgnoreCase(key, "Parent")) {
-      context.parent_id = IsValidSpanId(value) ? Lower(value) : std::string();
+      context.parent_id = IsValidSpanId(value) ? AsciiLower(value) : std::string();
     } else if (EqualsIgnoreCase(key, "Sampled")) {
       context.sampled = value == "1"   ? Sampled::kYes
                         : value == "0" ? Sampled::kNo
@@ -208,7 +190,7 @@ std::optional<TraceContext> ParseTraceparent(std::string_view traceparent,
 std::string FormatTraceparent(const TraceContext& context) {
   auto trace = XRayToW3cTraceId(context.trace_id);
   if (!trace || !IsValidSpanId(context.parent_id)) return {};
-  return fmt::format("00-{}-{}-{}", *trace, Lower(context.parent_id),
+  return fmt::format("00-{}-{}-{}", *trace, AsciiLower(context.parent_id),
                      context.sampled == Sampled::kYes ? "01" : "00");
 }
 
