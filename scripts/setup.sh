@@ -10,7 +10,7 @@ DEBIAN_PACKAGES=(
   build-essential cmake ninja-build ccache clang lld libclang-rt-14-dev clang-format clang-tidy
   libboost-dev libssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev libsimdjson-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev libre2-dev libcli11-dev libkainjow-mustache-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   curl ca-certificates openssl wrk procps
   chromium
 )

@@ -44,12 +44,12 @@ struct SpanCause {
 struct Span {
   SpanKind kind = SpanKind::kSegment;
   SpanSource source = SpanSource::kXRay;
-  std::string trace_id;    // X-Ray form
-  std::string id;          // 16 hex
-  std::string parent_id;   // empty for a root segment
-  std::string segment_id;  // subsegments: the enclosing segment's id; segments: == id
-  std::string service;     // the recording service (segment name)
-  std::string name;        // segments: the service; subsegments: the callee or operation
+  std::string trace_id;        // X-Ray form
+  std::string id;              // 16 hex
+  std::string parent_id;       // empty for a root segment
+  std::string segment_id;      // subsegments: the enclosing segment's id; segments: == id
+  std::string service;         // the recording service (segment name)
+  std::string name;            // segments: the service; subsegments: the callee or operation
   std::string namespace_name;  // subsegments: "remote", "aws" or empty (local work)
   std::string origin;          // segments: e.g. "AWS::ECS::Container"
   double start_time = 0;       // epoch seconds
@@ -79,6 +79,10 @@ struct Span {
 
   // Everything else the source sent (metadata, sql, OTLP attributes), kept for documents.
   nlohmann::json metadata = nlohmann::json::object();
+  // X-Ray: the (sub)segment document exactly as sent, without its nested subsegments, so
+  // BatchGetTraces returns what the SDK wrote (service, aws.xray, stack frames, exception ids).
+  // Null for spans from other sources, whose documents are built from the fields above.
+  nlohmann::json original;
 
   double Duration() const { return end_time > start_time ? end_time - start_time : 0; }
   bool IsRoot() const { return kind == SpanKind::kSegment && parent_id.empty(); }

@@ -334,9 +334,6 @@ TraceSummary SummarizeTrace(std::span<const Span> spans) {
       earliest_start = span.start_time;
     }
     if (!span.in_progress) latest_end = std::max(latest_end, span.end_time);
-    summary.has_fault |= span.fault;
-    summary.has_error |= span.error;
-    summary.has_throttle |= span.throttle;
     summary.is_partial |= span.in_progress || index.MissingParent(i);
     AddAnnotationValues(index, i, summary);
     AppendAnnotations(span, summary.facts);
@@ -354,6 +351,11 @@ TraceSummary SummarizeTrace(std::span<const Span> spans) {
     summary.facts.throttle = root_facts.throttle;
     summary.facts.http = root_facts.http;
     summary.http = root_facts.http;
+    // X-Ray: HasFault/HasError/HasThrottle describe the root segment, like the fault keyword;
+    // downstream faults a service handled show up in the root causes and in service() filters.
+    summary.has_fault = root_facts.fault;
+    summary.has_error = root_facts.error;
+    summary.has_throttle = root_facts.throttle;
     summary.response_time = root_span.Duration();
     summary.entry_point = ServiceId{ServiceNameOf(root_span), NodeTypeFor(root_span)};
   }

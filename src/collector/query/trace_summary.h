@@ -3,7 +3,7 @@
 // SummarizeTrace takes every Span stored for one trace, in any order, including in-progress
 // spans and spans whose parent never arrived, and derives:
 //   - the X-Ray TraceSummary fields: Id, StartTime, Duration (latest end - earliest start),
-//     ResponseTime (the root segment's duration), HasFault/HasError/HasThrottle (any span),
+//     ResponseTime (the root segment's duration), HasFault/HasError/HasThrottle (root segment),
 //     IsPartial (an in-progress span or a parent that is missing), Http of the root segment,
 //     Annotations with the services that recorded each value, ServiceIds, EntryPoint, and the
 //     Fault/Error/ResponseTime root causes;

@@ -276,8 +276,8 @@ TEST(TraceSummaryTest, UntracedRemoteCallBecomesInferredRemoteNode) {
   TraceSummary summary = SummarizeTrace(std::vector<Span>{site, call});
   EXPECT_THAT(summary.service_ids, ElementsAre(ServiceId{"api.quotable.io", "remote"},
                                                ServiceId{"happiness-api", "AWS::ECS::Container"}));
-  EXPECT_TRUE(summary.has_fault);
-  EXPECT_FALSE(summary.facts.fault);  // the root segment answered fine
+  EXPECT_FALSE(summary.has_fault);  // X-Ray's HasFault is the root segment's, which answered fine
+  EXPECT_FALSE(summary.facts.fault);
   EXPECT_TRUE(summary.facts.ok);
   ASSERT_EQ(summary.fault_root_causes.size(), 1u);
   EXPECT_FALSE(summary.fault_root_causes[0].client_impacting);

@@ -1,0 +1,359 @@
+#include "collector/collector.h"
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "collector/otlp/otlp_http.h"
+#include "collector/service_graph.h"
+#include "collector/trace_store.h"
+#include "collector/xray_api.h"
+#include "collector/xray_document.h"
+#include "core/logger.h"
+#include "http/offload.h"
+#include "http/server.h"
+
+namespace ck::collector {
+
+namespace asio = boost::asio;
+
+namespace {
+
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+constexpr size_t kWriteBatchSpans = 2000;
+constexpr double kRetentionEverySeconds = 30;
+
+}  // namespace
+
+struct Collector::Impl {
+  CollectorOptions options;
+  asio::io_context& io;
+  std::unique_ptr<TraceStore> store;
+  ServiceGraph graph;
+  std::unique_ptr<XRayApi> api;
+
+  asio::ip::udp::socket udp;
+  std::unique_ptr<http::HttpServer> api_server;
+  std::unique_ptr<http::HttpServer> otlp_server;
+  asio::ip::tcp::endpoint api_endpoint;
+  std::optional<asio::ip::tcp::endpoint> otlp_endpoint;
+
+  // Query thread: SQLite reads never run on the I/O thread.
+  asio::io_context query_io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> query_guard;
+  std::thread query_thread;
+
+  // Ingest queue, drained by the writer thread.
+  std::mutex queue_mutex;
+  std::condition_variable queue_ready;
+  std::condition_variable queue_drained;
+  std::deque<Span> queue;
+  bool stopping = false;
+  size_t in_flight = 0;
+  std::thread writer_thread;
+
+  std::atomic<uint64_t> datagrams_received{0};
+  std::atomic<uint64_t> datagrams_rejected{0};
+  std::atomic<uint64_t> spans_received{0};
+  std::atomic<uint64_t> spans_dropped{0};
+  std::atomic<uint64_t> spans_stored{0};
+  std::atomic<uint64_t> write_errors{0};
+  std::atomic<uint64_t> otlp_requests{0};
+  std::atomic<uint64_t> otlp_rejected_requests{0};
+  std::atomic<uint64_t> otlp_rejected_spans{0};
+  std::string last_rejection;
+  std::mutex rejection_mutex;
+
+  Impl(asio::io_context& io_context, CollectorOptions collector_options)
+      : options(std::move(collector_options)), io(io_context), udp(io_context) {}
+
+  void NoteRejection(const std::string& reason) {
+    std::lock_guard lock(rejection_mutex);
+    last_rejection = reason;
+  }
+
+  bool Enqueue(std::vector<Span> spans) {
+    spans_received += spans.size();
+    {
+      std::lock_guard lock(queue_mutex);
+      if (stopping || queue.size() + spans.size() > options.queue_capacity_spans) {
+        spans_dropped += spans.size();
+        return false;
+      }
+      for (Span& span : spans) queue.push_back(std::move(span));
+    }
+    queue_ready.notify_one();
+    return true;
+  }
+
+  void WriterLoop() {
+    double next_retention = NowSeconds() + kRetentionEverySeconds;
+    while (true) {
+      std::vector<Span> batch;
+      {
+        std::unique_lock lock(queue_mutex);
+        queue_ready.wait_for(lock, std::chrono::seconds(1),
+                             [&] { return stopping || !queue.empty(); });
+        if (queue.empty() && stopping) break;
+        const size_t take = std::min(queue.size(), kWriteBatchSpans);
+        batch.reserve(take);
+        for (size_t i = 0; i < take; ++i) {
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+        in_flight = batch.size();
+      }
+      if (!batch.empty()) {
+        Status status = store->Write(batch);
+        if (status.ok()) {
+          spans_stored += batch.size();
+          for (const Span& span : batch) graph.Add(span);
+        } else {
+          write_errors += batch.size();
+          Logger::Global().Error("trace store write failed",
+                                 {{"error", status.message()}, {"spans", batch.size()}});
+        }
+      }
+      {
+        std::lock_guard lock(queue_mutex);
+        in_flight = 0;
+      }
+      queue_drained.notify_all();
+      if (NowSeconds() >= next_retention) {
+        next_retention = NowSeconds() + kRetentionEverySeconds;
+        Status status = store->EnforceRetention(NowSeconds());
+        if (!status.ok()) {
+          Logger::Global().Error("trace retention failed", {{"error", status.message()}});
+        }
+      }
+    }
+  }
+
+  asio::awaitable<void> ReceiveDatagrams() {
+    std::vector<char> buffer(kMaxDatagramBytes + 1);
+    asio::ip::udp::endpoint sender;
+    while (true) {
+      boost::system::error_code error;
+      size_t size = co_await udp.async_receive_from(
+          asio::buffer(buffer), sender, asio::redirect_error(asio::use_awaitable, error));
+      if (error == asio::error::operation_aborted || !udp.is_open()) co_return;
+      if (error) continue;  // e.g. ICMP port unreachable reported on the socket
+      ++datagrams_received;
+      auto spans = DecodeDatagram(std::string_view(buffer.data(), size));
+      if (!spans.ok()) {
+        ++datagrams_rejected;
+        NoteRejection(spans.status().message());
+        continue;
+      }
+      for (Span& span : *spans) span.source = SpanSource::kXRay;
+      Enqueue(std::move(*spans));
+    }
+  }
+
+  http::HttpResponse HandleOtlp(const http::HttpRequest& request) {
+    ++otlp_requests;
+    if (request.target() != "/v1/traces") {
+      return http::MakeJsonError(http::HttpStatus::not_found,
+                                 "unknown path; OTLP traces go to POST /v1/traces");
+    }
+    if (request.method() != boost::beast::http::verb::post) {
+      return http::MakeJsonError(http::HttpStatus::method_not_allowed, "use POST");
+    }
+    otlp::OtlpLimits limits;
+    std::vector<Span> spans;
+    otlp::OtlpReply reply = otlp::HandleTraceExport(http::HeaderValue(request, "Content-Type"),
+                                                    http::HeaderValue(request, "Content-Encoding"),
+                                                    request.body(), limits, &spans);
+    if (reply.status >= 400) {
+      ++otlp_rejected_requests;
+      NoteRejection("OTLP: HTTP " + std::to_string(reply.status));
+    }
+    if (reply.status == 200 && !spans.empty()) {
+      const size_t count = spans.size();
+      if (!Enqueue(std::move(spans))) {
+        reply = otlp::OtlpOverloaded(http::HeaderValue(request, "Content-Type"), 1);
+        NoteRejection("OTLP: queue full, " + std::to_string(count) + " spans dropped");
+      }
+    }
+    http::HttpResponse response =
+        http::MakeResponse(static_cast<http::HttpStatus>(reply.status), reply.content_type,
+                           std::move(reply.body), request.version());
+    if (reply.retry_after_seconds) {
+      response.set(boost::beast::http::field::retry_after,
+                   std::to_string(*reply.retry_after_seconds));
+    }
+    return response;
+  }
+
+  nlohmann::json Stats() {
+    nlohmann::json stats = {
+        {"datagrams_received", datagrams_received.load()},
+        {"datagrams_rejected", datagrams_rejected.load()},
+        {"spans_received", spans_received.load()},
+        {"spans_dropped", spans_dropped.load()},
+        {"spans_stored", spans_stored.load()},
+        {"write_errors", write_errors.load()},
+        {"otlp_requests", otlp_requests.load()},
+        {"otlp_rejected_requests", otlp_rejected_requests.load()},
+        {"graph_dropped_nodes", graph.dropped_nodes()},
+    };
+    {
+      std::lock_guard lock(queue_mutex);
+      stats["queue_depth"] = queue.size() + in_flight;
+      stats["queue_capacity"] = options.queue_capacity_spans;
+    }
+    {
+      std::lock_guard lock(rejection_mutex);
+      stats["last_rejection"] = last_rejection;
+    }
+    TraceStoreStats store_stats = store->stats();
+    stats["store"] = {{"spans_written", store_stats.spans_written},
+                      {"spans_replaced", store_stats.spans_replaced},
+                      {"spans_stored", store_stats.spans_stored},
+                      {"traces_expired", store_stats.traces_expired},
+                      {"retention_seconds", options.retention_seconds},
+                      {"max_spans", options.max_spans}};
+    return stats;
+  }
+};
+
+Collector::Collector(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<std::unique_ptr<Collector>> Collector::Start(asio::io_context& io,
+                                                    CollectorOptions options) {
+  namespace fs = std::filesystem;
+  const fs::path directory = fs::path(options.data_dir) / "telemetry";
+  std::error_code error;
+  fs::create_directories(directory, error);
+  if (error) return Internal("cannot create " + directory.string() + ": " + error.message());
+
+  auto impl = std::make_unique<Impl>(io, std::move(options));
+  Impl& self = *impl;
+  TraceStoreOptions store_options;
+  store_options.path = (directory / "traces.sqlite3").string();
+  store_options.retention_seconds = self.options.retention_seconds;
+  store_options.max_spans = self.options.max_spans;
+  CK_ASSIGN_OR_RETURN(self.store, TraceStore::Open(store_options));
+  self.api = std::make_unique<XRayApi>(*self.store, self.graph, self.options.sampling_rules);
+
+  // UDP first: with port 0 the TCP API takes the same number, as the X-Ray daemon does.
+  boost::system::error_code bind_error;
+  const auto address = asio::ip::make_address(self.options.host, bind_error);
+  if (bind_error) return InvalidArgument("bad collector address '" + self.options.host + "'");
+  self.udp.open(address.is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), bind_error);
+  if (!bind_error) {
+    self.udp.set_option(asio::socket_base::receive_buffer_size(4 << 20), bind_error);
+    bind_error = {};
+    self.udp.bind(asio::ip::udp::endpoint(address, self.options.xray_port), bind_error);
+  }
+  if (bind_error) {
+    return Unavailable("cannot bind UDP " + self.options.host + ":" +
+                       std::to_string(self.options.xray_port) + ": " + bind_error.message());
+  }
+  const uint16_t xray_port = self.udp.local_endpoint().port();
+
+  self.query_guard.emplace(asio::make_work_guard(self.query_io));
+  self.query_thread = std::thread([&self] { self.query_io.run(); });
+  self.writer_thread = std::thread([&self] { self.WriterLoop(); });
+  auto collector = std::unique_ptr<Collector>(new Collector(std::move(impl)));
+
+  http::ServerOptions api_options;
+  api_options.server_name = "ck-collector";
+  api_options.body_limit_bytes = 1 << 20;
+  self.api_server = std::make_unique<http::HttpServer>(
+      io, api_options, [&self](http::HttpRequest request) -> asio::awaitable<http::HttpResponse> {
+        if (request.target() == "/stats") {
+          co_return http::MakeResponse(http::HttpStatus::ok, "application/json",
+                                       self.Stats().dump() + "\n", request.version());
+        }
+        const http::HttpRequest* incoming = &request;
+        co_return co_await http::OffloadTo(self.query_io.get_executor(), [&self, incoming] {
+          return self.api->Handle(*incoming);
+        });
+      });
+  CK_ASSIGN_OR_RETURN(self.api_endpoint, self.api_server->Listen(self.options.host, xray_port));
+  self.api_server->Start();
+
+  if (self.options.otlp_port) {
+    http::ServerOptions otlp_options;
+    otlp_options.server_name = "ck-collector";
+    otlp_options.body_limit_bytes = otlp::OtlpLimits{}.max_body_bytes;
+    // Requests the server itself rejects (too large, malformed) still get a google.rpc.Status.
+    otlp_options.error_response = [](http::HttpStatus status, const std::string& message,
+                                     std::string_view content_type, unsigned version) {
+      otlp::OtlpReply reply = otlp::OtlpErrorReply(content_type, static_cast<int>(status), message);
+      return http::MakeResponse(status, reply.content_type, std::move(reply.body), version);
+    };
+    self.otlp_server = std::make_unique<http::HttpServer>(
+        io, otlp_options,
+        [&self](http::HttpRequest request) -> asio::awaitable<http::HttpResponse> {
+          co_return self.HandleOtlp(request);
+        });
+    CK_ASSIGN_OR_RETURN(self.otlp_endpoint,
+                        self.otlp_server->Listen(self.options.host, *self.options.otlp_port));
+    self.otlp_server->Start();
+  }
+
+  asio::co_spawn(io, self.ReceiveDatagrams(), asio::detached);
+  Logger::Global().Info(
+      "collector listening",
+      {{"xray_udp", self.options.host + ":" + std::to_string(xray_port)},
+       {"xray_api", "http://" + self.options.host + ":" + std::to_string(self.api_endpoint.port())},
+       {"otlp", self.otlp_endpoint ? "http://" + self.options.host + ":" +
+                                         std::to_string(self.otlp_endpoint->port())
+                                   : std::string("off")},
+       {"store", store_options.path}});
+  return collector;
+}
+
+Collector::~Collector() {
+  if (!impl_) return;
+  {
+    std::lock_guard lock(impl_->queue_mutex);
+    impl_->stopping = true;
+  }
+  impl_->queue_ready.notify_all();
+  if (impl_->writer_thread.joinable()) impl_->writer_thread.join();
+  impl_->query_guard.reset();
+  if (impl_->query_thread.joinable()) impl_->query_thread.join();
+}
+
+void Collector::Shutdown() {
+  boost::system::error_code ignored;
+  impl_->udp.close(ignored);
+  if (impl_->api_server) impl_->api_server->Shutdown();
+  if (impl_->otlp_server) impl_->otlp_server->Shutdown();
+}
+
+asio::ip::udp::endpoint Collector::udp_endpoint() const {
+  boost::system::error_code ignored;
+  return impl_->udp.local_endpoint(ignored);
+}
+
+asio::ip::tcp::endpoint Collector::api_endpoint() const { return impl_->api_endpoint; }
+
+std::optional<asio::ip::tcp::endpoint> Collector::otlp_endpoint() const {
+  return impl_->otlp_endpoint;
+}
+
+bool Collector::Enqueue(std::vector<Span> spans) { return impl_->Enqueue(std::move(spans)); }
+
+void Collector::Flush() {
+  std::unique_lock lock(impl_->queue_mutex);
+  impl_->queue_ready.notify_one();
+  impl_->queue_drained.wait(lock, [&] { return impl_->queue.empty() && impl_->in_flight == 0; });
+}
+
+nlohmann::json Collector::StatsJson() const { return impl_->Stats(); }
+
+}  // namespace ck::collector

@@ -1,0 +1,48 @@
+// X-Ray segment documents <-> collector Spans.
+//
+// The X-Ray daemon protocol sends one document per UDP datagram, preceded by the header line
+// `{"format":"json","version":1}\n`. A document is a segment with its subsegments nested, or an
+// independent subsegment (`"type": "subsegment"` with trace_id and parent_id). DecodeDatagram
+// checks the header and DecodeSegmentDocument flattens the document into one Span per
+// (sub)segment; nested subsegments inherit the trace id and the enclosing segment as their
+// service, so every Span can be attributed without the rest of the trace.
+//
+// Validation follows PutTraceSegments: name, a 16-hex id, a valid trace id (segments and
+// independent subsegments), numeric start_time, and end_time or in_progress = true. Documents
+// nested deeper than kMaxSubsegmentDepth are rejected. Errors are InvalidArgument with the
+// reason; nothing is partially accepted from a rejected document.
+//
+// StoredSpanJson/SpanFromStoredJson are the trace store's row format (flat, lossless for every
+// Span field). AssembleSegmentDocuments rebuilds X-Ray segment documents (subsegments nested under
+// their parents) for BatchGetTraces.
+//
+//   CK_ASSIGN_OR_RETURN(std::vector<Span> spans, DecodeDatagram(datagram));
+//
+// Thread-safety: free functions over values.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "collector/model/span.h"
+#include "core/status.h"
+
+namespace ck::collector {
+
+inline constexpr std::string_view kDaemonHeader = R"({"format":"json","version":1})";
+inline constexpr size_t kMaxDatagramBytes = 64 * 1024;
+inline constexpr int kMaxSubsegmentDepth = 64;
+
+Result<std::vector<Span>> DecodeDatagram(std::string_view datagram);
+Result<std::vector<Span>> DecodeSegmentDocument(std::string_view document);
+Result<std::vector<Span>> DecodeSegmentJson(nlohmann::json document);
+
+nlohmann::json StoredSpanJson(const Span& span);
+Result<Span> SpanFromStoredJson(const nlohmann::json& stored);
+
+// One X-Ray document per segment of `spans` (one trace), subsegments nested by parent id.
+// Subsegments whose segment is missing become independent "subsegment" documents.
+std::vector<nlohmann::json> AssembleSegmentDocuments(const std::vector<Span>& spans);
+
+}  // namespace ck::collector
