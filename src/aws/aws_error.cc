@@ -105,6 +105,14 @@ AwsError ParseErrorResponse(int http_status, std::string_view body,
   return error;
 }
 
+bool IsServiceError(const AwsError& error) {
+  for (std::string_view client_side : {kNetworkingError, kTlsError, kTimeoutError,
+                                       kCrc32CheckFailed, kInvalidResponse, kInvalidRequest}) {
+    if (error.type == client_side) return false;
+  }
+  return true;
+}
+
 AwsError TransportError(const Status& status) {
   AwsError error;
   error.message = status.message();

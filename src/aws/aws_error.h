@@ -54,6 +54,12 @@ inline constexpr std::string_view kInvalidResponse = "InvalidResponse";
 inline constexpr std::string_view kInvalidRequest = "InvalidRequest";
 inline constexpr std::string_view kUnknownError = "UnknownError";
 
+// True when the error is the service's answer (its own error types, and UnknownError for an
+// HTTP error without one); false for the client-side types above that the client raised itself
+// (networking, TLS, timeouts, CRC mismatches, unusable answers, unserialisable requests). Tracing
+// records the former as "remote" exceptions, as the X-Ray SDKs do.
+bool IsServiceError(const AwsError& error);
+
 // Interprets a non-2xx AWS JSON-protocol answer: the type comes from the body's `__type`
 // (namespace before '#' dropped) or the x-amzn-ErrorType header; the message from "message" or
 // "Message". `retryable` is set by IsRetryable().

@@ -93,8 +93,8 @@ Result<std::unique_ptr<DynamoDbClient>> DynamoDbClient::Create(asio::any_io_exec
   if (!options.sleep) options.sleep = TimerSleep(executor);
   if (options.clock == nullptr) options.clock = &SystemClock::Instance();
 
-  auto impl = std::make_unique<Impl>(executor, std::move(options), std::move(*url));
-  return std::unique_ptr<DynamoDbClient>(new DynamoDbClient(std::move(impl)));
+  auto impl = std::make_shared<Impl>(executor, std::move(options), std::move(*url));
+  return std::unique_ptr<DynamoDbClient>(new DynamoDbClient(std::move(impl), nullptr));
 }
 
 DynamoDbClient::Impl::Impl(asio::any_io_executor executor, DynamoDbClientOptions client_options,
@@ -129,14 +129,29 @@ http::HttpRequest DynamoDbClient::Impl::BuildRequest(std::string_view operation,
   return request;
 }
 
-DynamoDbClient::DynamoDbClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DynamoDbClient::DynamoDbClient(std::shared_ptr<Impl> impl, std::unique_ptr<CallObserver> observer)
+    : impl_(std::move(impl)), observer_(std::move(observer)) {}
 DynamoDbClient::~DynamoDbClient() = default;
+DynamoDbClient::DynamoDbClient(DynamoDbClient&&) noexcept = default;
+DynamoDbClient& DynamoDbClient::operator=(DynamoDbClient&&) noexcept = default;
+
+DynamoDbClient DynamoDbClient::Observed(std::unique_ptr<CallObserver> observer) const {
+  return DynamoDbClient(impl_, std::move(observer));
+}
 
 const AwsConfig& DynamoDbClient::config() const { return impl_->options.config; }
 const RetryPolicy& DynamoDbClient::retry_policy() const { return impl_->retry; }
 void DynamoDbClient::CloseIdle() { impl_->http.CloseIdle(); }
 
 asio::awaitable<CallOutcome> DynamoDbClient::Invoke(std::string operation, Json request) {
+  std::unique_ptr<CallObserver::Call> observed;
+  if (observer_) observed = observer_->Start(operation, request, impl_->options.config.region);
+  CallOutcome outcome = co_await impl_->Invoke(std::move(operation), std::move(request));
+  if (observed) observed->End(outcome);
+  co_return outcome;
+}
+
+asio::awaitable<CallOutcome> DynamoDbClient::Impl::Invoke(std::string operation, Json request) {
   CallOutcome outcome;
   std::string body;
   try {
@@ -151,7 +166,7 @@ asio::awaitable<CallOutcome> DynamoDbClient::Invoke(std::string operation, Json 
 
   for (int attempt = 1;; ++attempt) {
     outcome.attempts = attempt;
-    auto response = co_await impl_->http.Send(impl_->url, impl_->BuildRequest(operation, body));
+    auto response = co_await http.Send(url, BuildRequest(operation, body));
     AwsError error;
     if (!response.ok()) {
       error = TransportError(response.status());
@@ -166,12 +181,12 @@ asio::awaitable<CallOutcome> DynamoDbClient::Invoke(std::string operation, Json 
       }
       error = std::get<AwsError>(std::move(interpreted));
     }
-    if (!impl_->retry.ShouldRetry(error, attempt)) {
+    if (!retry.ShouldRetry(error, attempt)) {
       outcome.result = error.ToStatus();
       outcome.error = std::move(error);
       co_return outcome;
     }
-    co_await impl_->options.sleep(impl_->retry.Delay(attempt));
+    co_await options.sleep(retry.Delay(attempt));
   }
 }
 

@@ -14,6 +14,15 @@
 // failed", "TlsError: TLS handshake with 127.0.0.1:8000 failed: certificate verify failed: ...").
 // Invoke() returns the full outcome (attempts, HTTP status, request id, AwsError) for telemetry.
 //
+// Observing calls: Observed(observer) returns a view of the client (same connections, same
+// configuration) whose every call, however it is made (typed helpers, pages of ScanAll, polls of
+// WaitUntilActive), is reported to the observer: Start() before the first attempt, End() with the
+// CallOutcome after the last one. A request handler makes one view per request, e.g. to record
+// each call as a tracing subsegment (DynamoDbTracer, dynamodb_tracer.h):
+//
+//   DynamoDbClient traced = client->Observed(std::make_unique<DynamoDbTracer>(&span));
+//   auto stored = co_await traced.PutItem(put);
+//
 // https endpoints are verified against config.ca_bundle (AWS_CA_BUNDLE) or the system store, with
 // host-name checking. Connections are kept alive and pooled per endpoint by http::HttpClient.
 //
@@ -21,7 +30,10 @@
 // awaited later without dangling references.
 //
 // Thread-safety: like http::HttpClient, one DynamoDbClient per executor (thread); call it only
-// from coroutines running on that executor. Many calls may be in flight at once.
+// from coroutines running on that executor. Many calls may be in flight at once. Views made by
+// Observed() share the client's connections and follow the same rule; like the client, a view
+// must outlive the calls made through it (it may outlive the client it came from). A moved-from
+// client must not be used.
 #pragma once
 
 #include <utility>
@@ -67,6 +79,25 @@ struct CallOutcome {
   std::string request_id;  // x-amzn-RequestId of the last response
 };
 
+// Watches the calls made through a view from DynamoDbClient::Observed(). Start() and Call::End()
+// run synchronously on the client's executor and must not block; they cannot change the call.
+class CallObserver {
+ public:
+  // One call in progress; told its outcome once, after the last attempt. A Call destroyed
+  // without End() (the coroutine was destroyed mid-call) should close itself quietly.
+  class Call {
+   public:
+    virtual ~Call() = default;
+    virtual void End(const CallOutcome& outcome) = 0;
+  };
+
+  virtual ~CallObserver() = default;
+  // Before the first attempt of `operation` (e.g. "PutItem") with its request document, for a
+  // client signing for `region`. May return null to ignore the call.
+  virtual std::unique_ptr<Call> Start(std::string_view operation, const nlohmann::json& request,
+                                      std::string_view region) = 0;
+};
+
 class DynamoDbClient {
  public:
   // kInvalidArgument for a malformed endpoint or an unreadable CA bundle.
@@ -75,6 +106,12 @@ class DynamoDbClient {
   ~DynamoDbClient();
   DynamoDbClient(const DynamoDbClient&) = delete;
   DynamoDbClient& operator=(const DynamoDbClient&) = delete;
+  DynamoDbClient(DynamoDbClient&&) noexcept;
+  DynamoDbClient& operator=(DynamoDbClient&&) noexcept;
+
+  // A view of this client whose calls are reported to `observer` (see above). The view replaces
+  // any observer this client has.
+  DynamoDbClient Observed(std::unique_ptr<CallObserver> observer) const;
 
   // Sends one operation (e.g. "PutItem") with its request document, retrying per policy.
   boost::asio::awaitable<CallOutcome> Invoke(std::string operation, nlohmann::json request);
@@ -128,10 +165,11 @@ class DynamoDbClient {
 
  private:
   struct Impl;
-  explicit DynamoDbClient(std::unique_ptr<Impl> impl);
+  DynamoDbClient(std::shared_ptr<Impl> impl, std::unique_ptr<CallObserver> observer);
   boost::asio::awaitable<Result<Page>> Paginate(std::string operation, nlohmann::json request,
                                                 size_t max_items);
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;  // shared with views made by Observed()
+  std::unique_ptr<CallObserver> observer_;
 };
 
 }  // namespace ck::aws

@@ -17,6 +17,8 @@ struct DynamoDbClient::Impl {
 
   // A signed `POST` of `body` for `operation`.
   http::HttpRequest BuildRequest(std::string_view operation, const std::string& body) const;
+  // One call with its retries (DynamoDbClient::Invoke without the observer).
+  boost::asio::awaitable<CallOutcome> Invoke(std::string operation, nlohmann::json request);
 
   DynamoDbClientOptions options;
   http::Url url;

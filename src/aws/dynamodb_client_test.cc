@@ -1,6 +1,7 @@
 // DynamoDbClient against an in-process HTTP(S) server that scripts its answers: retries on
 // 500/throttling/CRC mismatches with the policy's backoff, no retries on other 4xx, SigV4 headers
-// verified server-side, error parsing, TLS trust via the CA bundle and the TLS failure message.
+// verified server-side, error parsing, TLS trust via the CA bundle and the TLS failure message;
+// observed views and the DynamoDbTracer's "aws" subsegments.
 #include "aws/dynamodb_client.h"
 
 #include <utility>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "aws/blocking_dynamodb_client.h"
+#include "aws/dynamodb_tracer.h"
 #include "core/crypto.h"
 #include "core/sigv4.h"
 #include "core/tls_context.h"
@@ -134,6 +136,71 @@ class ScriptedServer {
   std::mutex mutex_;
   std::deque<Scripted> script_;
   std::vector<Seen> seen_;
+};
+
+// Records what an observer is told.
+class RecordingObserver final : public CallObserver {
+ public:
+  struct Entry {
+    std::string operation;
+    std::string table;
+    std::string region;
+    int attempts = -1;  // -1 until End()
+    int http_status = 0;
+    std::string error_type;
+  };
+
+  explicit RecordingObserver(std::vector<Entry>* entries) : entries_(entries) {}
+
+  std::unique_ptr<Call> Start(std::string_view operation, const nlohmann::json& request,
+                              std::string_view region) override {
+    entries_->push_back({std::string(operation), TableNameOf(request), std::string(region)});
+    return std::make_unique<Recorder>(entries_, entries_->size() - 1);
+  }
+
+ private:
+  class Recorder final : public Call {
+   public:
+    Recorder(std::vector<Entry>* entries, size_t index) : entries_(entries), index_(index) {}
+    void End(const CallOutcome& outcome) override {
+      Entry& entry = (*entries_)[index_];
+      entry.attempts = outcome.attempts;
+      entry.http_status = outcome.http_status;
+      entry.error_type = outcome.error.type;
+    }
+
+   private:
+    std::vector<Entry>* entries_;
+    size_t index_;
+  };
+
+  std::vector<Entry>* entries_;
+};
+
+class CapturingSink final : public telemetry::SegmentSink {
+ public:
+  void Emit(nlohmann::json document) override { documents.push_back(std::move(document)); }
+  std::vector<nlohmann::json> documents;
+};
+
+// A tracer and one sampled request span, as a service handler has them.
+struct TracedRequest {
+  TracedRequest() {
+    http::HttpRequest request(http::Verb::post, "/", 11);
+    request.set("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
+    span = tracer.StartRequest(request);
+  }
+  // The segment document, after ending the span.
+  Json End() {
+    span.End(200);
+    EXPECT_EQ(sink.documents.size(), 1u);
+    return sink.documents.empty() ? Json() : sink.documents.back();
+  }
+
+  CapturingSink sink;
+  telemetry::Sampler sampler{SystemClock::Instance(), telemetry::SystemRandom::Instance()};
+  telemetry::Tracer tracer{{.service_name = "register-api"}, &sink, sampler};
+  telemetry::RequestSpan span;
 };
 
 std::string ErrorBody(std::string_view type, std::string_view message) {
@@ -357,6 +424,116 @@ TEST_F(DynamoDbClientTest, ScanAllFollowsLastEvaluatedKey) {
   EXPECT_EQ(Json::parse(seen[1].body)["ExclusiveStartKey"], Json::parse(R"({"id":{"S":"1"}})"));
 }
 
+TEST_F(DynamoDbClientTest, ObservedViewReportsEveryCallAndTheClientStaysUnobserved) {
+  ScriptedServer server;
+  server.Script({
+      {500, ErrorBody("InternalServerError", "Internal server error")},
+      {200, R"({"Items":[],"Count":0,"ScannedCount":0,"LastEvaluatedKey":{"id":{"S":"1"}}})"},
+      {200, R"({"Items":[],"Count":0,"ScannedCount":0})"},
+      {400, ErrorBody("ResourceNotFoundException", "Requested resource not found")},
+  });
+  auto client = MakeClient(server.url(false));
+  ASSERT_TRUE(client);
+  std::vector<RecordingObserver::Entry> entries;
+  DynamoDbClient observed =
+      client->async_client().Observed(std::make_unique<RecordingObserver>(&entries));
+  auto page = client->Run([&](DynamoDbClient&) { return observed.ScanAll({.table = "pets"}); });
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  auto missing = client->Run([&](DynamoDbClient&) { return observed.DescribeTable("gone"); });
+  ASSERT_FALSE(missing.ok());
+  // The client itself reports nothing.
+  ASSERT_TRUE(client->Call("ListTables", Json::object()).ok());
+
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].operation, "Scan");  // first page, after one retry
+  EXPECT_EQ(entries[0].table, "pets");
+  EXPECT_EQ(entries[0].region, "us-east-1");
+  EXPECT_EQ(entries[0].attempts, 2);
+  EXPECT_EQ(entries[0].http_status, 200);
+  EXPECT_EQ(entries[1].operation, "Scan");  // second page
+  EXPECT_EQ(entries[1].attempts, 1);
+  EXPECT_EQ(entries[2].operation, "DescribeTable");
+  EXPECT_EQ(entries[2].table, "gone");
+  EXPECT_EQ(entries[2].http_status, 400);
+  EXPECT_EQ(entries[2].error_type, "ResourceNotFoundException");
+}
+
+TEST_F(DynamoDbClientTest, TracerRecordsEachCallAsAnAwsSubsegment) {
+  ScriptedServer server;
+  server.Script({
+      {500, ErrorBody("InternalServerError", "Internal server error")},
+      {200, "{}"},
+      {400, ErrorBody("ConditionalCheckFailedException", "The conditional request failed")},
+  });
+  auto client = MakeClient(server.url(false), "", RetryOptions{.max_attempts = 2});
+  ASSERT_TRUE(client);
+  TracedRequest traced;
+  DynamoDbClient datastore =
+      client->async_client().Observed(std::make_unique<DynamoDbTracer>(&traced.span));
+  PutItemRequest put{.table = "cuddlykube", .item = {{"ckid", Str("ck9")}}};
+  auto stored = client->Run([&](DynamoDbClient&) { return datastore.PutItem(put); });
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  auto refused = client->Run([&](DynamoDbClient&) { return datastore.PutItem(put); });
+  ASSERT_FALSE(refused.ok());
+
+  Json segment = traced.End();
+  EXPECT_FALSE(segment.contains("fault")) << segment.dump();
+  ASSERT_EQ(segment["subsegments"].size(), 2u) << segment.dump();
+  const Json& ok = segment["subsegments"][0];
+  EXPECT_EQ(ok["name"], "DynamoDB");
+  EXPECT_EQ(ok["namespace"], "aws");
+  EXPECT_EQ(ok["aws"]["operation"], "PutItem");
+  EXPECT_EQ(ok["aws"]["table_name"], "cuddlykube");
+  EXPECT_EQ(ok["aws"]["region"], "us-east-1");
+  EXPECT_EQ(ok["aws"]["request_id"], "REQ2");
+  EXPECT_EQ(ok["aws"]["retries"], 1);
+  EXPECT_EQ(ok["http"]["response"]["status"], 200);
+  EXPECT_FALSE(ok.contains("fault") || ok.contains("error")) << ok.dump();
+
+  // A refused call is an error with its status, not a fault.
+  const Json& conditional = segment["subsegments"][1];
+  EXPECT_EQ(conditional["aws"]["request_id"], "REQ3");
+  EXPECT_EQ(conditional["aws"]["retries"], 0);
+  EXPECT_EQ(conditional["error"], true);
+  EXPECT_FALSE(conditional.contains("fault")) << conditional.dump();
+  EXPECT_EQ(conditional["http"]["response"]["status"], 400);
+  EXPECT_EQ(conditional["metadata"]["default"]["aws_error"]["type"],
+            "ConditionalCheckFailedException");
+}
+
+TEST_F(DynamoDbClientTest, TracerRecordsAServerFailureAsARemoteFault) {
+  ScriptedServer server;
+  server.Script({{503, ErrorBody("ServiceUnavailable", "try later")}});
+  auto client = MakeClient(server.url(false), "", RetryOptions{.max_attempts = 1});
+  ASSERT_TRUE(client);
+  TracedRequest traced;
+  DynamoDbClient datastore =
+      client->async_client().Observed(std::make_unique<DynamoDbTracer>(&traced.span));
+  auto result = client->Run([&](DynamoDbClient&) { return datastore.GetItem({.table = "t"}); });
+  ASSERT_FALSE(result.ok());
+  Json call = traced.End()["subsegments"][0];
+  EXPECT_EQ(call["fault"], true) << call.dump();
+  ASSERT_EQ(call["cause"]["exceptions"].size(), 1u);
+  EXPECT_EQ(call["cause"]["exceptions"][0]["type"], "ServiceUnavailable");
+  EXPECT_EQ(call["cause"]["exceptions"][0]["message"], "try later");
+  EXPECT_EQ(call["cause"]["exceptions"][0]["remote"], true);
+}
+
+TEST(TableNameOfTest, FindsTheTableOfSingleTableRequests) {
+  EXPECT_EQ(TableNameOf(Json{{"TableName", "a"}}), "a");
+  EXPECT_EQ(TableNameOf(Json::parse(R"({"RequestItems":{"b":{"Keys":[]}}})")), "b");
+  EXPECT_EQ(TableNameOf(Json::parse(R"({"RequestItems":{"b":{},"c":{}}})")), "");
+  EXPECT_EQ(TableNameOf(Json::parse(
+                R"({"TransactItems":[{"Put":{"TableName":"d"}},{"Delete":{"TableName":"d"}}]})")),
+            "d");
+  EXPECT_EQ(TableNameOf(Json::parse(
+                R"({"TransactItems":[{"Put":{"TableName":"d"}},{"Delete":{"TableName":"e"}}]})")),
+            "");
+  EXPECT_EQ(TableNameOf(Json::object()), "");
+  EXPECT_EQ(TableNameOf(Json::array()), "");
+  EXPECT_EQ(TableNameOf(Json{{"TableName", 5}}), "");
+}
+
 class TlsDynamoDbClientTest : public DynamoDbClientTest {
  protected:
   void SetUp() override {
@@ -411,6 +588,33 @@ TEST_F(TlsDynamoDbClientTest, AnotherCaIsNotTrusted) {
   auto result = client->Call("ListTables", Json::object());
   ASSERT_FALSE(result.ok());
   EXPECT_THAT(result.status().message(), HasSubstr("certificate verify failed"));
+}
+
+// The live-debug story at the client: the handshake error is the fault's cause.
+TEST_F(TlsDynamoDbClientTest, TracedTlsFailureIsAFaultWithTheHandshakeError) {
+  auto other = directory_ / "other";
+  ASSERT_TRUE(EnsureLocalCertificates(other.string(), {"127.0.0.1"}).ok());
+  auto client = MakeClient(server_->url(true), (other / "ca.pem").string());
+  ASSERT_TRUE(client);
+  TracedRequest traced;
+  DynamoDbClient datastore =
+      client->async_client().Observed(std::make_unique<DynamoDbTracer>(&traced.span));
+  PutItemRequest put{.table = "cuddlykube", .item = {{"ckid", Str("ck9")}}};
+  auto result = client->Run([&](DynamoDbClient&) { return datastore.PutItem(put); });
+  ASSERT_FALSE(result.ok());
+
+  Json call = traced.End()["subsegments"][0];
+  EXPECT_EQ(call["name"], "DynamoDB");
+  EXPECT_EQ(call["aws"]["operation"], "PutItem");
+  EXPECT_EQ(call["aws"]["retries"], 0);
+  EXPECT_FALSE(call["aws"].contains("request_id")) << call.dump();  // no answer arrived
+  EXPECT_EQ(call["fault"], true);
+  ASSERT_EQ(call["cause"]["exceptions"].size(), 1u);
+  const Json& exception = call["cause"]["exceptions"][0];
+  EXPECT_EQ(exception["type"], "TlsError");
+  EXPECT_THAT(exception["message"].get<std::string>(), HasSubstr("TLS handshake with 127.0.0.1:"));
+  EXPECT_THAT(exception["message"].get<std::string>(), HasSubstr("certificate verify failed"));
+  EXPECT_FALSE(exception.value("remote", false));
 }
 
 TEST(DynamoDbClientCreateTest, UnreadableCaBundleIsAnError) {

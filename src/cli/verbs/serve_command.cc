@@ -86,6 +86,9 @@ void RegisterServeCommand(CLI::App& app) {
       "  CK_TABLE             residents table (default cuddlykube)\n"
       "  CK_INIT_TABLE        false: do not create/seed the table on start\n"
       "  CK_LOG_LEVEL         debug, info, warn or error (default info)\n"
+      "  AWS_XRAY_DAEMON_ADDRESS  where trace segments go (UDP host:port, default "
+      "127.0.0.1:2000)\n"
+      "  CK_TRACING           off: record and send no segments (trace ids still flow)\n"
       "  AWS_ENDPOINT_URL_DYNAMODB, AWS_CA_BUNDLE, AWS_REGION, AWS_ACCESS_KEY_ID,\n"
       "  AWS_SECRET_ACCESS_KEY  the datastore (list-api, register-api, happiness-api)");
   std::vector<std::string> names;

@@ -45,6 +45,13 @@ http::HttpResponse DatastoreErrorResponse(const Status& status) {
                    status.message());
 }
 
+void RecordDatastoreFault(telemetry::RequestSpan* span, const Status& status) {
+  if (span == nullptr || status.ok()) return;
+  aws::AwsError error = aws::AwsErrorFrom(status);
+  const bool remote = aws::IsServiceError(error);
+  span->RecordException(std::move(error.type), std::move(error.message), remote);
+}
+
 nlohmann::json ResidentJson(const Item& item) {
   auto text = [&](const char* name) -> std::string {
     auto it = item.find(name);

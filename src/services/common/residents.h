@@ -12,7 +12,9 @@
 //
 // Requests name a resident by `ckid` (CkidFromRequest: at most kMaxCkidBytes), and a failed
 // datastore call is answered with DatastoreErrorResponse: 400 when the datastore refused the
-// request as invalid, 502 when the datastore itself failed.
+// request as invalid, 502 when the datastore itself failed. A handler answering 5xx because of a
+// datastore failure records it on its segment with RecordDatastoreFault, so the trace shows the
+// cause (e.g. the TLS error) on the service's own segment as well as on the DynamoDB call.
 //
 // Thread-safety: pure functions, except EnsureResidentTable/InitResidentTable, which use the
 // client on its executor.
@@ -33,6 +35,7 @@
 #include "http/message.h"
 #include "services/common/service_config.h"
 #include "store/attribute_value.h"
+#include "telemetry/tracer.h"
 
 namespace ck::services {
 
@@ -55,6 +58,10 @@ Result<std::string> CkidFromRequest(const nlohmann::json& body);
 // ValidationException (the datastore refused what the client sent), 502 for everything else
 // (unreachable, TLS, 5xx, missing table, ...).
 http::HttpResponse DatastoreErrorResponse(const Status& status);
+
+// Records the failed datastore call's error (AwsErrorFrom: type and message; remote unless the
+// client raised it itself, e.g. TlsError) as a cause of the request's segment, marking it a fault.
+void RecordDatastoreFault(telemetry::RequestSpan* span, const Status& status);
 
 // The resident as API JSON (see above). Numbers are JSON numbers.
 nlohmann::json ResidentJson(const store::Item& item);

@@ -8,12 +8,30 @@ namespace ck::services {
 
 namespace asio = boost::asio;
 
-void Router::Add(http::Verb method, std::string path, RouteHandler handler) {
+namespace {
+
+TracedRouteHandler IgnoringSpan(RouteHandler handler) {
+  return [handler = std::move(handler)](http::HttpRequest request, telemetry::RequestSpan*) {
+    return handler(std::move(request));
+  };
+}
+
+}  // namespace
+
+void Router::Add(http::Verb method, std::string path, TracedRouteHandler handler) {
   routes_.push_back({method, std::move(path), false, std::move(handler)});
 }
 
-void Router::AddPrefix(http::Verb method, std::string prefix, RouteHandler handler) {
+void Router::Add(http::Verb method, std::string path, RouteHandler handler) {
+  Add(method, std::move(path), IgnoringSpan(std::move(handler)));
+}
+
+void Router::AddPrefix(http::Verb method, std::string prefix, TracedRouteHandler handler) {
   routes_.push_back({method, std::move(prefix), true, std::move(handler)});
+}
+
+void Router::AddPrefix(http::Verb method, std::string prefix, RouteHandler handler) {
+  AddPrefix(method, std::move(prefix), IgnoringSpan(std::move(handler)));
 }
 
 asio::awaitable<http::HttpResponse> Respond(http::HttpResponse response) { co_return response; }
@@ -26,8 +44,8 @@ std::string_view RequestPath(const http::HttpRequest& request) {
   return target;
 }
 
-const RouteHandler* Router::Find(http::Verb method, std::string_view path,
-                                 std::vector<http::Verb>* allowed) const {
+const TracedRouteHandler* Router::Find(http::Verb method, std::string_view path,
+                                       std::vector<http::Verb>* allowed) const {
   // Rank: an exact match beats any prefix; a longer prefix beats a shorter one.
   auto rank = [&](const Route& route) -> size_t {
     if (!route.prefix) return route.path == path ? SIZE_MAX : 0;
@@ -50,11 +68,15 @@ const RouteHandler* Router::Find(http::Verb method, std::string_view path,
   return best == nullptr ? nullptr : &best->handler;
 }
 
-asio::awaitable<http::HttpResponse> Router::Handle(http::HttpRequest request) const {
+asio::awaitable<http::HttpResponse> Router::Handle(http::HttpRequest request,
+                                                   telemetry::RequestSpan* span) const {
+  telemetry::RequestSpan inert;
+  if (span == nullptr) span = &inert;
   const std::string path(RequestPath(request));
   const bool head = request.method() == http::Verb::head;
   std::vector<http::Verb> allowed;
-  const RouteHandler* handler = Find(head ? http::Verb::get : request.method(), path, &allowed);
+  const TracedRouteHandler* handler =
+      Find(head ? http::Verb::get : request.method(), path, &allowed);
   if (handler == nullptr) {
     const std::string method(request.method_string());
     if (allowed.empty()) {
@@ -70,7 +92,7 @@ asio::awaitable<http::HttpResponse> Router::Handle(http::HttpRequest request) co
     response.set(http::Field::allow, allow);
     co_return response;
   }
-  http::HttpResponse response = co_await (*handler)(std::move(request));
+  http::HttpResponse response = co_await (*handler)(std::move(request), span);
   if (head) {
     // Keep Content-Length as GET would send it; drop the body itself.
     const std::string length = std::to_string(response.body().size());

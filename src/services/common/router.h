@@ -5,14 +5,21 @@
 // no route gets 404 `{"error":"no route for GET /x"}`; a path that matches only for other methods
 // gets 405 with an Allow header. HEAD is answered by a GET route (body dropped).
 //
+// A handler gets the request and the request's trace span (never null: ServiceHost passes the
+// span it opened for the request, Handle() without one passes an inert span). Handlers that call
+// other services or the datastore, or log, take the span and hand it on; handlers that need no
+// span (pages, static files) may leave it out:
+//
 //   Router router;
-//   router.Add(Verb::get, "/", [context](HttpRequest request) { return HandleList(context,
-//   std::move(request)); });
-//   HttpResponse response = co_await router.Handle(std::move(request));
+//   router.Add(Verb::get, "/", [context](HttpRequest request, telemetry::RequestSpan* span) {
+//     return HandleList(context, std::move(request), span);
+//   });
+//   router.Add(Verb::get, "/about", [](HttpRequest request) { return Respond(About(request)); });
+//   HttpResponse response = co_await router.Handle(std::move(request), &span);
 //
 // Handlers should be plain lambdas that call a coroutine function taking its arguments by value
-// (or by pointer to long-lived objects), not coroutine lambdas with captures: the std::function
-// copy may be gone before such a coroutine finishes.
+// (or by pointer to long-lived objects such as the span), not coroutine lambdas with captures:
+// the std::function copy may be gone before such a coroutine finishes.
 //
 // Thread-safety: add routes before serving; Handle() is then safe from any thread (const).
 #pragma once
@@ -26,30 +33,39 @@
 #include <vector>
 
 #include "http/message.h"
+#include "telemetry/tracer.h"
 
 namespace ck::services {
 
+// A handler that needs no span.
 using RouteHandler = std::function<boost::asio::awaitable<http::HttpResponse>(http::HttpRequest)>;
+// A handler that gets the request's span.
+using TracedRouteHandler = std::function<boost::asio::awaitable<http::HttpResponse>(
+    http::HttpRequest, telemetry::RequestSpan*)>;
 
 class Router {
  public:
   // Exact path, e.g. "/" or "/health".
+  void Add(http::Verb method, std::string path, TracedRouteHandler handler);
   void Add(http::Verb method, std::string path, RouteHandler handler);
   // Every path starting with `prefix`, e.g. "/img/".
+  void AddPrefix(http::Verb method, std::string prefix, TracedRouteHandler handler);
   void AddPrefix(http::Verb method, std::string prefix, RouteHandler handler);
 
-  boost::asio::awaitable<http::HttpResponse> Handle(http::HttpRequest request) const;
+  // `span` (may be null: an inert span is passed on) must outlive the returned awaitable.
+  boost::asio::awaitable<http::HttpResponse> Handle(http::HttpRequest request,
+                                                    telemetry::RequestSpan* span = nullptr) const;
 
   // The route for `method` and `path`, or null; *allowed lists the methods `path` accepts.
-  const RouteHandler* Find(http::Verb method, std::string_view path,
-                           std::vector<http::Verb>* allowed = nullptr) const;
+  const TracedRouteHandler* Find(http::Verb method, std::string_view path,
+                                 std::vector<http::Verb>* allowed = nullptr) const;
 
  private:
   struct Route {
     http::Verb method;
     std::string path;
     bool prefix;
-    RouteHandler handler;
+    TracedRouteHandler handler;
   };
   std::vector<Route> routes_;
 };

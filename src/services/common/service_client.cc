@@ -61,6 +61,16 @@ Status Unreachable(std::string_view label, const Status& cause) {
   return Status(code, std::string(label) + " is unavailable: " + cause.message());
 }
 
+// Logs with the request's trace ids when there is a request.
+void LogFor(const telemetry::RequestSpan* span, LogLevel level, std::string_view msg,
+            const nlohmann::json& fields) {
+  if (span != nullptr) {
+    span->Log(level, msg, fields);
+  } else {
+    Logger::Global().Log(level, msg, fields);
+  }
+}
+
 std::vector<ServiceInstance> Healthy(const std::vector<ServiceInstance>& instances) {
   std::vector<ServiceInstance> healthy;
   for (const ServiceInstance& instance : instances) {
@@ -110,13 +120,6 @@ std::string_view UnavailableReason(const Status& status) {
     message.remove_prefix(at + kMarker.size());
   }
   return message;
-}
-
-void CopyTraceHeaders(const http::HttpRequest& from, http::HttpRequest& to) {
-  for (std::string_view name : {"X-Amzn-Trace-Id", "traceparent", "tracestate"}) {
-    std::string_view value = http::HeaderValue(from, name);
-    if (!value.empty()) to.set(name, value);
-  }
 }
 
 struct ServiceClient::Impl {
@@ -208,7 +211,8 @@ std::string ServiceClient::UrlFor(std::string_view service, std::string_view pat
   return "http://" + std::string(service) + "." + impl_->options.domain + std::string(path);
 }
 
-asio::awaitable<Result<std::vector<ServiceInstance>>> ServiceClient::Resolve(std::string service) {
+asio::awaitable<Result<std::vector<ServiceInstance>>> ServiceClient::Resolve(
+    std::string service, const telemetry::RequestSpan* span) {
   Impl& impl = *impl_;
   const WallTime now = impl.clock().Now();
   if (auto it = impl.cache.find(service);
@@ -241,8 +245,8 @@ asio::awaitable<Result<std::vector<ServiceInstance>>> ServiceClient::Resolve(std
   if (!failure.ok()) {
     if (auto it = impl.cache.find(service);
         it != impl.cache.end() && now - it->second.fetched < impl.options.stale_ttl) {
-      Logger::Global().Warn("using a stale discovery answer",
-                            {{"service", service}, {"error", failure.message()}});
+      LogFor(span, LogLevel::kWarn, "using a stale discovery answer",
+             {{"service", service}, {"error", failure.message()}});
       co_return Healthy(it->second.instances);
     }
     co_return Unreachable(service, failure);
@@ -252,16 +256,34 @@ asio::awaitable<Result<std::vector<ServiceInstance>>> ServiceClient::Resolve(std
 }
 
 asio::awaitable<Result<http::HttpResponse>> ServiceClient::Send(std::string url_text,
-                                                                http::HttpRequest request) {
-  Impl& impl = *impl_;
+                                                                http::HttpRequest request,
+                                                                telemetry::RequestSpan* span) {
   auto parsed = http::ParseUrl(url_text);
   if (!parsed.ok()) co_return parsed.status();
-  const http::Url url = std::move(*parsed);
-  const std::string service = impl.ServiceOf(url.host);
+  std::string service = impl_->ServiceOf(parsed->host);
+  telemetry::Subsegment call;  // inert without a span
+  if (span != nullptr) {
+    call = span->StartSubsegment(service.empty() ? parsed->HostHeader() : service,
+                                 telemetry::kNamespaceRemote);
+    call.Inject(request, url_text);
+  }
+  auto response =
+      co_await Deliver(std::move(*parsed), std::move(service), std::move(request), span);
+  if (response.ok()) {
+    call.End(static_cast<int>(response->result_int()), response->body().size());
+  } else {
+    call.EndWithStatus(response.status());
+  }
+  co_return response;
+}
+
+asio::awaitable<Result<http::HttpResponse>> ServiceClient::Deliver(
+    http::Url url, std::string service, http::HttpRequest request,
+    const telemetry::RequestSpan* span) {
+  Impl& impl = *impl_;
   const std::string label = service.empty() ? url.HostHeader() : service;
   request.set(http::Field::host, url.HostHeader());
   request.target(url.target);
-
   if (!url.tls() && impl.ProxyFor(url.host)) {
     request.target("http://" + url.HostHeader() + url.target);
     ++impl.stats.proxied;
@@ -279,7 +301,7 @@ asio::awaitable<Result<http::HttpResponse>> ServiceClient::Send(std::string url_
     co_return response;
   }
 
-  auto resolved = co_await Resolve(service);
+  auto resolved = co_await Resolve(service, span);
   if (!resolved.ok()) co_return resolved.status();
   const std::vector<ServiceInstance> instances = std::move(*resolved);
   if (instances.empty()) co_return Unavailable(service + " is unavailable: no healthy instances");
@@ -299,21 +321,21 @@ asio::awaitable<Result<http::HttpResponse>> ServiceClient::Send(std::string url_
     if (response.ok()) co_return response;
     if (last || !Undelivered(response.status())) co_return Unreachable(label, response.status());
     ++impl.stats.retries;
-    Logger::Global().Warn(
-        "retrying on another instance",
+    LogFor(
+        span, LogLevel::kWarn, "retrying on another instance",
         {{"service", service}, {"instance", instance.id}, {"error", response.status().message()}});
   }
   co_return Unavailable(service + " is unavailable");
 }
 
-asio::awaitable<Result<http::HttpResponse>> ServiceClient::PostJson(
-    std::string url, nlohmann::json body, const http::HttpRequest* incoming) {
+asio::awaitable<Result<http::HttpResponse>> ServiceClient::PostJson(std::string url,
+                                                                    nlohmann::json body,
+                                                                    telemetry::RequestSpan* span) {
   http::HttpRequest request(http::Verb::post, "/", 11);
   request.set(http::Field::content_type, "application/json");
   request.set(http::Field::accept, "application/json");
-  if (incoming != nullptr) CopyTraceHeaders(*incoming, request);
   request.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  co_return co_await Send(std::move(url), std::move(request));
+  co_return co_await Send(std::move(url), std::move(request), span);
 }
 
 }  // namespace ck::services

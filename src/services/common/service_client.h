@@ -16,7 +16,17 @@
 //
 //   ServiceClient services(io.get_executor(), {.domain = "cuddle-kube.local",
 //                                              .discovery_url = "http://127.0.0.1:9900"});
-//   auto response = co_await services.Send("http://validate-api.cuddle-kube.local/", request);
+//   auto response = co_await services.Send("http://validate-api.cuddle-kube.local/", request,
+//                                          span);
+//
+// Tracing: given the caller's request span, each call is recorded as a "remote" subsegment
+// named after the callee as it names its own segment ("validate-api"; the Host header for hosts
+// outside the domain), so the service map joins caller and callee. X-Amzn-Trace-Id and
+// traceparent/tracestate go out with that subsegment's id as Parent; it ends with the callee's
+// status (4xx error, 429 throttle, 5xx fault) or, when the call failed, as a fault whose cause
+// is the error (type = the Status code name, e.g. UNAVAILABLE, message = the error below).
+// A retry on another instance stays within the one subsegment. Without a span, no trace
+// headers are sent and nothing is recorded.
 //
 // Failure modes: HTTP error statuses are responses, not errors. Errors read
 // "<service> is unavailable: <reason>", e.g. "list-api is unavailable: no healthy instances",
@@ -43,6 +53,8 @@
 #include "core/status.h"
 #include "http/client.h"
 #include "http/message.h"
+#include "http/url.h"
+#include "telemetry/tracer.h"
 
 namespace ck::services {
 
@@ -78,17 +90,21 @@ class ServiceClient {
   ServiceClient(const ServiceClient&) = delete;
   ServiceClient& operator=(const ServiceClient&) = delete;
 
-  // Sends `request` (its method, headers and body; the target comes from `url`).
+  // Sends `request` (its method, headers and body; the target comes from `url`), traced as a
+  // subsegment of `span` when given (see above). `span` must outlive the returned awaitable.
   boost::asio::awaitable<Result<http::HttpResponse>> Send(std::string url,
-                                                          http::HttpRequest request);
+                                                          http::HttpRequest request,
+                                                          telemetry::RequestSpan* span = nullptr);
 
-  // POSTs `body` as JSON to `url`; trace headers are copied from `incoming` when given.
+  // POSTs `body` as JSON to `url`, like Send().
   boost::asio::awaitable<Result<http::HttpResponse>> PostJson(
-      std::string url, nlohmann::json body, const http::HttpRequest* incoming = nullptr);
+      std::string url, nlohmann::json body, telemetry::RequestSpan* span = nullptr);
 
   // The healthy instances of `service` (from the cache or the registry). kUnavailable "<service>
-  // is unavailable: ..." when the registry cannot answer or knows no such service.
-  boost::asio::awaitable<Result<std::vector<ServiceInstance>>> Resolve(std::string service);
+  // is unavailable: ..." when the registry cannot answer or knows no such service. Log lines
+  // carry `span`'s trace ids when given.
+  boost::asio::awaitable<Result<std::vector<ServiceInstance>>> Resolve(
+      std::string service, const telemetry::RequestSpan* span = nullptr);
 
   // "http://<service>.<domain><path>".
   std::string UrlFor(std::string_view service, std::string_view path = "/") const;
@@ -100,12 +116,12 @@ class ServiceClient {
 
  private:
   struct Impl;
+  // Send() without the subsegment: `service` is the callee's name, or empty outside the domain.
+  boost::asio::awaitable<Result<http::HttpResponse>> Deliver(http::Url url, std::string service,
+                                                             http::HttpRequest request,
+                                                             const telemetry::RequestSpan* span);
   std::unique_ptr<Impl> impl_;
 };
-
-// Copies X-Amzn-Trace-Id, traceparent and tracestate from `from` to `to`, so a downstream call
-// continues the caller's trace.
-void CopyTraceHeaders(const http::HttpRequest& from, http::HttpRequest& to);
 
 // The reason in a ServiceClient error without its "<service> is unavailable: " prefix, for
 // callers that name the service themselves ("validate-api unavailable: <reason>").

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -198,29 +199,136 @@ TEST_F(ServiceClientTest, NoProxyDomainSuffixGoesDirect) {
   EXPECT_FALSE(none.UsesProxy("anything"));
 }
 
-TEST_F(ServiceClientTest, PostJsonCarriesTraceHeaders) {
+class CapturingSink final : public telemetry::SegmentSink {
+ public:
+  void Emit(nlohmann::json document) override { documents.push_back(std::move(document)); }
+  std::vector<nlohmann::json> documents;
+};
+
+// A tracer and one request span, as the host makes them for a handled request.
+class TracedClientTest : public ServiceClientTest {
+ protected:
+  telemetry::RequestSpan StartSpan(std::string trace_header) {
+    http::HttpRequest incoming(http::Verb::post, "/", 11);
+    incoming.set("X-Amzn-Trace-Id", trace_header);
+    return tracer_.StartRequest(incoming);
+  }
+
+  Result<http::HttpResponse> PostJson(ServiceClient& client, const std::string& url,
+                                      telemetry::RequestSpan* span) {
+    std::optional<Result<http::HttpResponse>> result;
+    nlohmann::json payload = {{"ckid", "ck1"}};
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+          result.emplace(co_await client.PostJson(url, payload, span));
+        },
+        asio::detached);
+    io_.restart();
+    io_.run();
+    return std::move(*result);
+  }
+
+  // The segment `span` emits when it ends.
+  nlohmann::json EndSegment(telemetry::RequestSpan& span) {
+    span.End(200);
+    EXPECT_EQ(sink_.documents.size(), 1u);
+    return sink_.documents.empty() ? nlohmann::json() : sink_.documents.back();
+  }
+
+  CapturingSink sink_;
+  telemetry::Sampler sampler_{clock_, telemetry::SystemRandom::Instance()};
+  telemetry::Tracer tracer_{{.service_name = "feed-api"}, &sink_, sampler_, clock_};
+};
+
+constexpr char kRoot[] = "1-5759e988-bd862e3fe1be46a994272793";
+
+TEST_F(TracedClientTest, CallIsARemoteSubsegmentWhoseIdTheCalleeGetsAsParent) {
   std::string seen;
   auto backend = std::make_unique<TestServer>([&seen](http::HttpRequest request) {
     seen = std::string(http::HeaderValue(request, "X-Amzn-Trace-Id")) + "|" +
+           std::string(http::HeaderValue(request, "traceparent")) + "|" +
            std::string(http::HeaderValue(request, "Content-Type")) + "|" + request.body();
     return Respond(http::MakeResponse(http::HttpStatus::created, "application/json", "{}"));
   });
+  discovery_->Add("happiness-api", backend->port());
+  ServiceClient client(io_.get_executor(), Options());
+  telemetry::RequestSpan span = StartSpan(std::string("Root=") + kRoot + ";Sampled=1");
+  auto result = PostJson(client, client.UrlFor("happiness-api"), &span);
+  ASSERT_TRUE(result.ok() && result->result() == http::HttpStatus::created);
+
+  nlohmann::json segment = EndSegment(span);
+  ASSERT_EQ(segment["subsegments"].size(), 1u) << segment.dump();
+  const nlohmann::json& call = segment["subsegments"][0];
+  const std::string id = call["id"];
+  EXPECT_EQ(call["name"], "happiness-api");
+  EXPECT_EQ(call["namespace"], "remote");
+  EXPECT_EQ(call["http"]["request"]["method"], "POST");
+  EXPECT_EQ(call["http"]["request"]["url"], "http://happiness-api.cuddle-kube.local/");
+  EXPECT_EQ(call["http"]["request"]["traced"], true);
+  EXPECT_EQ(call["http"]["response"]["status"], 201);
+  EXPECT_EQ(call["http"]["response"]["content_length"], 2);
+  EXPECT_EQ(seen, std::string("Root=") + kRoot + ";Parent=" + id + ";Sampled=1|00-" +
+                      "5759e988bd862e3fe1be46a994272793-" + id +
+                      "-01|application/json|{\"ckid\":\"ck1\"}");
+}
+
+TEST_F(TracedClientTest, CalleeErrorStatusesMarkTheSubsegment) {
+  std::atomic<int> status = 429;
+  auto backend = std::make_unique<TestServer>([&status](http::HttpRequest) {
+    return Respond(http::MakeJsonError(static_cast<http::HttpStatus>(status.load()), "no"));
+  });
+  discovery_->Add("list-api", backend->port());
+  ServiceClient client(io_.get_executor(), Options());
+  telemetry::RequestSpan span = StartSpan(std::string("Root=") + kRoot + ";Sampled=1");
+  ASSERT_TRUE(PostJson(client, client.UrlFor("list-api"), &span).ok());
+  status = 503;
+  ASSERT_TRUE(PostJson(client, client.UrlFor("list-api"), &span).ok());
+  nlohmann::json segment = EndSegment(span);
+  ASSERT_EQ(segment["subsegments"].size(), 2u);
+  const nlohmann::json& throttled = segment["subsegments"][0];
+  EXPECT_EQ(throttled["error"], true);
+  EXPECT_EQ(throttled["throttle"], true);
+  EXPECT_FALSE(throttled.contains("fault"));
+  const nlohmann::json& failed = segment["subsegments"][1];
+  EXPECT_EQ(failed["fault"], true);
+  EXPECT_EQ(failed["http"]["response"]["status"], 503);
+}
+
+TEST_F(TracedClientTest, TransportFailureIsAFaultWithTheErrorAsCause) {
+  discovery_->Add("validate-api", DeadPort());
+  ServiceClient client(io_.get_executor(), Options());
+  telemetry::RequestSpan span = StartSpan(std::string("Root=") + kRoot + ";Sampled=1");
+  auto result = PostJson(client, client.UrlFor("validate-api"), &span);
+  ASSERT_FALSE(result.ok());
+  nlohmann::json segment = EndSegment(span);
+  ASSERT_EQ(segment["subsegments"].size(), 1u);
+  const nlohmann::json& call = segment["subsegments"][0];
+  EXPECT_EQ(call["name"], "validate-api");
+  EXPECT_EQ(call["fault"], true);
+  ASSERT_EQ(call["cause"]["exceptions"].size(), 1u);
+  EXPECT_EQ(call["cause"]["exceptions"][0]["type"], "UNAVAILABLE");
+  EXPECT_EQ(call["cause"]["exceptions"][0]["message"], result.status().message());
+  EXPECT_THAT(result.status().message(), HasSubstr("Connection refused"));
+}
+
+TEST_F(TracedClientTest, UnsampledCallsStillCarryIdsAndNoSpanSendsNoTraceHeaders) {
+  std::vector<std::string> seen;
+  auto backend = std::make_unique<TestServer>([&seen](http::HttpRequest request) {
+    seen.emplace_back(http::HeaderValue(request, "X-Amzn-Trace-Id"));
+    return Respond(http::MakeResponse(http::HttpStatus::ok, "application/json", "{}"));
+  });
   discovery_->Add("echo", backend->port());
   ServiceClient client(io_.get_executor(), Options());
-  http::HttpRequest incoming(http::Verb::post, "/", 11);
-  incoming.set("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793");
-  std::optional<Result<http::HttpResponse>> result;
-  nlohmann::json payload = {{"ckid", "ck1"}};
-  asio::co_spawn(
-      io_,
-      [&]() -> asio::awaitable<void> {
-        result.emplace(co_await client.PostJson(client.UrlFor("echo"), payload, &incoming));
-      },
-      asio::detached);
-  io_.run();
-  ASSERT_TRUE(result && result->ok());
-  EXPECT_EQ((*result)->result(), http::HttpStatus::created);
-  EXPECT_EQ(seen, "Root=1-5759e988-bd862e3fe1be46a994272793|application/json|{\"ckid\":\"ck1\"}");
+  telemetry::RequestSpan span = StartSpan(std::string("Root=") + kRoot + ";Sampled=0");
+  ASSERT_TRUE(PostJson(client, client.UrlFor("echo"), &span).ok());
+  ASSERT_TRUE(PostJson(client, client.UrlFor("echo"), nullptr).ok());
+  span.End(200);
+  EXPECT_TRUE(sink_.documents.empty());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_THAT(seen[0], ::testing::MatchesRegex(std::string("Root=") + kRoot +
+                                               ";Parent=[0-9a-f]{16};Sampled=0"));
+  EXPECT_EQ(seen[1], "");
 }
 
 TEST(DiscoveryAnswerTest, ParsesTheContractShapeAndRejectsGarbage) {

@@ -30,6 +30,9 @@ ServiceConfig LoadServiceConfig(std::string_view default_service,
   config.log_level = Get(environment, "CK_LOG_LEVEL", config.log_level);
   config.http_proxy = Get(environment, "HTTP_PROXY", Get(environment, "http_proxy"));
   config.no_proxy = Get(environment, "NO_PROXY", Get(environment, "no_proxy"));
+  config.xray_daemon_address = Get(environment, "AWS_XRAY_DAEMON_ADDRESS");
+  const std::string tracing = Get(environment, "CK_TRACING", "on");
+  config.tracing = !(tracing == "off" || tracing == "0" || tracing == "false" || tracing == "no");
   config.aws = aws::LoadAwsConfig("dynamodb", {}, environment);
   return config;
 }

@@ -12,6 +12,8 @@
 //   CK_INIT_TABLE       "false"/"0" stops datastore services creating and seeding the table
 //   CK_LOG_LEVEL        debug, info, warn or error (default info)
 //   HTTP_PROXY/NO_PROXY outbound calls go through this proxy (lower-case names also read)
+//   AWS_XRAY_DAEMON_ADDRESS  where segments are sent (UDP; default 127.0.0.1:2000)
+//   CK_TRACING          "off"/"0"/"false"/"no": record no segments (trace ids still flow)
 //   AWS_*               the datastore: see aws/aws_config.h
 //
 // Empty variables count as unset. The environment is read through a lookup function, so tests pass
@@ -46,6 +48,8 @@ struct ServiceConfig {
   std::string log_level = "info";
   std::string http_proxy;
   std::string no_proxy;
+  std::string xray_daemon_address;  // empty = the emitter's default
+  bool tracing = true;
   Result<aws::AwsConfig> aws = FailedPrecondition("AWS configuration not loaded");
 };
 

@@ -3,11 +3,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/core/demangle.hpp>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <exception>
+#include <typeinfo>
 
+#include "aws/dynamodb_tracer.h"
 #include "core/logger.h"
 #include "http/server.h"
 #include "services/common/json_body.h"
@@ -19,33 +22,66 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// The server's handler: routes one request, logs it, turns exceptions into 500s.
-asio::awaitable<http::HttpResponse> ServeLogged(const Router* router, http::HttpRequest request) {
+// Segments record where they ran, as the X-Ray SDKs do for ECS/Fargate tasks.
+constexpr std::string_view kSegmentOrigin = "AWS::ECS::Container";
+
+nlohmann::json StatsJson(const telemetry::EmitterStats& stats) {
+  return {{"emitted", stats.emitted},
+          {"dropped_queue_full", stats.dropped_queue_full},
+          {"dropped_too_large", stats.dropped_too_large},
+          {"send_errors", stats.send_errors},
+          {"split_documents", stats.split_documents},
+          {"queued", stats.queued}};
+}
+
+telemetry::EmitterOptions EmitterOptionsFor(const ServiceConfig& config) {
+  telemetry::EmitterOptions options;
+  if (config.xray_daemon_address.empty()) return options;
+  auto address = telemetry::ParseDaemonAddress(config.xray_daemon_address);
+  if (address.ok()) {
+    options.address = *address;
+  } else {
+    Logger::Global().Warn(
+        "ignoring AWS_XRAY_DAEMON_ADDRESS",
+        {{"value", config.xray_daemon_address}, {"error", address.status().message()}});
+  }
+  return options;
+}
+
+// The server's handler: traces and routes one request, logs it, turns exceptions into 500s.
+asio::awaitable<http::HttpResponse> ServeTraced(const Router* router, telemetry::Tracer* tracer,
+                                                http::HttpRequest request) {
   const auto start = std::chrono::steady_clock::now();
   const std::string method(request.method_string());
   const std::string path(RequestPath(request));
+  telemetry::RequestSpan span = tracer->StartRequest(request);
   http::HttpResponse response;
   bool failed = false;
   std::string failure;
+  std::string failure_type;
   try {
-    response = co_await router->Handle(std::move(request));
+    response = co_await router->Handle(std::move(request), &span);
   } catch (const std::exception& error) {
     failed = true;
     failure = error.what();
+    failure_type = boost::core::demangle(typeid(error).name());
   }
   if (failed) {
-    Logger::Global().Error("handler failed",
-                           {{"method", method}, {"path", path}, {"error", failure}});
+    span.RecordException(failure_type, failure);
+    span.Log(LogLevel::kError, "handler failed",
+             {{"method", method}, {"path", path}, {"error", failure}});
     response = JsonError(http::HttpStatus::internal_server_error, "internal error");
   }
   const double duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const LogLevel level = path == "/health" ? LogLevel::kDebug : LogLevel::kInfo;
-  Logger::Global().Log(level, "request",
-                       {{"method", method},
-                        {"path", path},
-                        {"status", response.result_int()},
-                        {"duration_ms", std::round(duration_ms * 1000) / 1000}});
+  span.Log(level, "request",
+           {{"method", method},
+            {"path", path},
+            {"status", response.result_int()},
+            {"duration_ms", std::round(duration_ms * 1000) / 1000}});
+  span.EchoHeader(response);
+  span.End(response);
   co_return response;
 }
 
@@ -59,10 +95,23 @@ http::HttpResponse HealthResponse(const ServiceConfig& config) {
                                              {"status", "ok"}});
 }
 
+Result<aws::DynamoDbClient> ServiceContext::TracedDatastore(telemetry::RequestSpan* span) const {
+  if (!datastore.ok()) return datastore.status();
+  return (*datastore)->Observed(std::make_unique<aws::DynamoDbTracer>(span));
+}
+
 struct ServiceHost::Impl {
   Impl(asio::io_context& io_context, const ServiceDefinition& service_definition,
        ServiceConfig config)
-      : io(io_context), definition(service_definition) {
+      : io(io_context),
+        definition(service_definition),
+        emitter(config.tracing ? std::make_unique<telemetry::UdpEmitter>(EmitterOptionsFor(config))
+                               : nullptr),
+        sampler(SystemClock::Instance(), telemetry::SystemRandom::Instance()),
+        tracer({.service_name = config.service,
+                .enabled = config.tracing,
+                .origin = std::string(kSegmentOrigin)},
+               emitter.get(), sampler) {
     context.executor = io.get_executor();
     context.config = std::move(config);
     ServiceClientOptions client_options;
@@ -101,6 +150,10 @@ struct ServiceHost::Impl {
 
   asio::io_context& io;
   const ServiceDefinition& definition;
+  // Declared before everything that may hold a span, so they outlive every span.
+  std::unique_ptr<telemetry::UdpEmitter> emitter;  // null when tracing is off
+  telemetry::Sampler sampler;
+  telemetry::Tracer tracer;
   ServiceContext context;
   std::unique_ptr<ServiceClient> services;
   std::unique_ptr<aws::DynamoDbClient> datastore;
@@ -119,14 +172,24 @@ ServiceContext& ServiceHost::context() { return impl_->context; }
 const Router& ServiceHost::router() const { return impl_->router; }
 const std::string& ServiceHost::url() const { return impl_->url; }
 
+telemetry::EmitterStats ServiceHost::telemetry_stats() const {
+  return impl_->emitter ? impl_->emitter->stats() : telemetry::EmitterStats{};
+}
+
+bool ServiceHost::FlushTelemetry(std::chrono::milliseconds timeout) {
+  return impl_->emitter ? impl_->emitter->Flush(timeout) : true;
+}
+
 Result<tcp::endpoint> ServiceHost::Start(const std::string& host, uint16_t port) {
   http::ServerOptions options;
   options.body_limit_bytes = impl_->definition.body_limit_bytes;
   options.server_name = "ck-" + impl_->definition.name;
   const Router* router = &impl_->router;
+  telemetry::Tracer* tracer = &impl_->tracer;
   impl_->server = std::make_unique<http::HttpServer>(
-      impl_->io, std::move(options),
-      [router](http::HttpRequest request) { return ServeLogged(router, std::move(request)); });
+      impl_->io, std::move(options), [router, tracer](http::HttpRequest request) {
+        return ServeTraced(router, tracer, std::move(request));
+      });
   CK_ASSIGN_OR_RETURN(tcp::endpoint endpoint, impl_->server->Listen(host, port));
   impl_->server->Start();
   std::string address = endpoint.address().to_string();
@@ -166,7 +229,8 @@ Status RunService(const ServiceDefinition& definition, ServiceConfig config,
     service.Shutdown([&] { io.stop(); });
   });
   io.run();
-  Logger::Global().Info("stopped");
+  service.FlushTelemetry(std::chrono::seconds(1));
+  Logger::Global().Info("stopped", {{"telemetry", StatsJson(service.telemetry_stats())}});
   return Status::Ok();
 }
 

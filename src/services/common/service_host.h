@@ -15,8 +15,19 @@
 // {"error":"internal error"} and an error log line, never a dropped connection. Bodies over the
 // definition's limit get 413 from the server.
 //
-// Threads: everything (server, handlers, clients) runs on the one thread running the io_context.
-// Thread-safety: construct, Start() and Shutdown() on that thread (or before it runs).
+// Tracing (docs/tracing.md): the host owns one telemetry::Tracer named after the service
+// (config.service, origin "AWS::ECS::Container", the default local sampling rules, so /health is
+// never sampled) and a UdpEmitter to AWS_XRAY_DAEMON_ADDRESS. Each request gets a RequestSpan
+// that honours an incoming X-Amzn-Trace-Id / traceparent and its sampling decision; the handler
+// receives it (see router.h) for its downstream calls (ServiceClient, TracedDatastore) and log
+// lines; the response echoes X-Amzn-Trace-Id, and the segment ends with the response status
+// (a handler's exception is recorded as the segment's cause). Log lines written by the host for
+// a request carry its trace_id and span_id. With config.tracing off, ids still flow but nothing
+// is recorded or sent.
+//
+// Threads: everything (server, handlers, clients) runs on the one thread running the io_context;
+// the emitter sends from its own thread. Thread-safety: construct, Start() and Shutdown() on the
+// io thread (or before it runs); telemetry_stats() and FlushTelemetry() from any thread.
 // Failure modes: Start() fails when the address cannot be bound. A datastore that cannot be
 // configured (missing credentials, unreadable AWS_CA_BUNDLE) does not stop the service: the
 // context's `datastore` holds the Status, which handlers report as a 502.
@@ -27,6 +38,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,6 +50,8 @@
 #include "services/common/router.h"
 #include "services/common/service_client.h"
 #include "services/common/service_config.h"
+#include "telemetry/emitter.h"
+#include "telemetry/tracer.h"
 
 namespace ck::services {
 
@@ -53,6 +67,11 @@ struct ServiceContext {
   std::string UrlFor(std::string_view service, std::string_view path = "/") const {
     return services->UrlFor(service, path);
   }
+
+  // The datastore client for one request: its calls are recorded as "DynamoDB" subsegments of
+  // `span` (aws::DynamoDbTracer). The view must not outlive the request. Fails with the reason
+  // there is no datastore.
+  Result<aws::DynamoDbClient> TracedDatastore(telemetry::RequestSpan* span) const;
 };
 
 struct ServiceDefinition {
@@ -84,14 +103,20 @@ class ServiceHost {
   // "http://host:port" once started.
   const std::string& url() const;
 
+  // The segment emitter's counters (all zero when tracing is off).
+  telemetry::EmitterStats telemetry_stats() const;
+  // Waits until the segments emitted so far have been sent; false on timeout.
+  bool FlushTelemetry(std::chrono::milliseconds timeout);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
 // Runs `definition` until SIGTERM or SIGINT, then drains and returns OK. Configures the global
-// logger with the service name. `on_listening` (optional) gets the URL once listening, e.g. to
-// write a ready file; its failure stops the service.
+// logger with the service name. The final "stopped" log line carries the emitter's counters.
+// `on_listening` (optional) gets the URL once listening, e.g. to write a ready file; its failure
+// stops the service.
 Status RunService(const ServiceDefinition& definition, ServiceConfig config,
                   const std::string& host, uint16_t port,
                   std::function<Status(const std::string& url)> on_listening = nullptr);

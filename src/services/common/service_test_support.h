@@ -2,25 +2,33 @@
 //
 //   TestHost      runs a ServiceDefinition in-process on its own io thread, on port 0
 //   FakeDiscovery an in-process discovery registry answering /v1/discovery/<service>
+//   FakeXRayDaemon a UDP socket on port 0 receiving the segments the services emit
+//   CapturedLog   the global logger's lines, captured for the lifetime of the object
 //   LiveDynamoDb  a real `$CK_BIN dynamodb --tls-auto` child process shared by the test binary
 //   Call()        one blocking HTTP exchange
 //
 // Thread-safety: construct and destroy from the test's thread; the hosts run on their own threads.
 #pragma once
 
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <utility>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,10 +42,12 @@
 
 #include "aws/blocking_dynamodb_client.h"
 #include "core/crypto.h"
+#include "core/logger.h"
 #include "http/client.h"
 #include "http/server.h"
 #include "services/common/residents.h"
 #include "services/common/service_host.h"
+#include "telemetry/emitter.h"
 
 extern char** environ;
 
@@ -65,6 +75,8 @@ class TestHost {
   std::string url(std::string_view path = "/") const {
     return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
   }
+  // The host, for its thread-safe accessors (telemetry_stats, FlushTelemetry).
+  ServiceHost& service() { return *host_; }
 
  private:
   asio::io_context io_;
@@ -155,6 +167,108 @@ class FakeDiscovery {
   TestServer server_;
 };
 
+// The X-Ray daemon's UDP endpoint on 127.0.0.1:0: point AWS_XRAY_DAEMON_ADDRESS at address()
+// and read what the services' emitters send. Every datagram must be the daemon header followed
+// by one JSON document.
+class FakeXRayDaemon {
+ public:
+  FakeXRayDaemon() {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+    int buffer = 4 << 20;
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof(buffer));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+      throw std::runtime_error("cannot bind the fake X-Ray daemon");
+    }
+    socklen_t length = sizeof(address);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  ~FakeXRayDaemon() { ::close(fd_); }
+  FakeXRayDaemon(const FakeXRayDaemon&) = delete;
+  FakeXRayDaemon& operator=(const FakeXRayDaemon&) = delete;
+
+  // For AWS_XRAY_DAEMON_ADDRESS.
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  // The next document, or null when none arrives within 10 s.
+  nlohmann::json Next() {
+    pollfd poll_fd{fd_, POLLIN, 0};
+    if (::poll(&poll_fd, 1, 10000) != 1) return nullptr;
+    std::string datagram(70000, '\0');
+    ssize_t n = ::recv(fd_, datagram.data(), datagram.size(), 0);
+    datagram.resize(n < 0 ? 0 : static_cast<size_t>(n));
+    const std::string_view header = telemetry::kDaemonHeader;
+    EXPECT_EQ(datagram.substr(0, header.size()), header) << datagram;
+    nlohmann::json document = nlohmann::json::parse(
+        datagram.size() < header.size() ? std::string() : datagram.substr(header.size()), nullptr,
+        false);
+    EXPECT_TRUE(document.is_object()) << datagram;
+    return document;
+  }
+
+  // Reads documents until the segments named `names` of trace `trace_id` have all arrived (or
+  // one is missing after 10 s); returns them by name. Documents of other traces go to `others`.
+  std::map<std::string, nlohmann::json> Segments(const std::string& trace_id,
+                                                 const std::vector<std::string>& names,
+                                                 std::vector<nlohmann::json>* others = nullptr) {
+    std::map<std::string, nlohmann::json> found;
+    while (found.size() < names.size()) {
+      nlohmann::json document = Next();
+      if (document.is_null()) break;
+      const bool wanted =
+          document.value("trace_id", "") == trace_id &&
+          std::find(names.begin(), names.end(), document.value("name", "")) != names.end();
+      if (wanted) {
+        const std::string name = document["name"];
+        found[name] = std::move(document);
+      } else if (others != nullptr) {
+        others->push_back(std::move(document));
+      }
+    }
+    return found;
+  }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+// Captures the global logger's JSON lines (at info level) while alive; restores stdout after.
+// Declare it before the hosts whose lines it captures, so it outlives them.
+class CapturedLog {
+ public:
+  CapturedLog() : file_(std::tmpfile()) {
+    if (file_ == nullptr) throw std::runtime_error("cannot create a temporary file");
+    Logger::Global().Configure("test", LogLevel::kInfo, file_);
+  }
+  ~CapturedLog() {
+    Logger::Global().Configure("ck", LogLevel::kInfo, stdout);
+    std::fclose(file_);
+  }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+
+  // The lines written so far whose "msg" is `msg`.
+  std::vector<nlohmann::json> Lines(std::string_view msg) {
+    std::fflush(file_);
+    std::rewind(file_);
+    std::vector<nlohmann::json> lines;
+    char buffer[65536];
+    while (std::fgets(buffer, sizeof(buffer), file_) != nullptr) {
+      nlohmann::json line = nlohmann::json::parse(buffer, nullptr, false);
+      if (line.is_object() && line.value("msg", "") == msg) lines.push_back(std::move(line));
+    }
+    std::fseek(file_, 0, SEEK_END);
+    return lines;
+  }
+
+ private:
+  std::FILE* file_;
+};
+
 // `$CK_BIN dynamodb` over HTTPS with its own local CA, in a temporary data directory.
 class LiveDynamoDb {
  public:
@@ -243,8 +357,8 @@ inline nlohmann::json BodyJson(const http::HttpResponse& response) {
 }
 
 // Base fixture for handlers that use the datastore: a fresh table name per test on the shared
-// LiveDynamoDb, a FakeDiscovery for calls between services, and direct datastore access.
-// Skips (with the reason) when CK_BIN is unset.
+// LiveDynamoDb, a FakeDiscovery for calls between services, a FakeXRayDaemon receiving the
+// services' segments, and direct datastore access. Skips (with the reason) when CK_BIN is unset.
 class DatastoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -254,6 +368,7 @@ class DatastoreTest : public ::testing::Test {
     environment_["CK_TABLE"] = "residents-" + RandomHex(6);
     environment_["CK_DISCOVERY_URL"] = discovery_.url();
     environment_["CK_INIT_TABLE"] = "false";  // tests create the table themselves
+    environment_["AWS_XRAY_DAEMON_ADDRESS"] = daemon_.address();
   }
 
   ServiceConfig Config(const std::string& service) {
@@ -296,6 +411,7 @@ class DatastoreTest : public ::testing::Test {
 
   std::map<std::string, std::string> environment_;
   FakeDiscovery discovery_;
+  FakeXRayDaemon daemon_;
   std::unique_ptr<aws::BlockingDynamoDbClient> datastore_;
 };
 

@@ -8,7 +8,8 @@ namespace ck::services::feed_api {
 
 namespace asio = boost::asio;
 
-asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::HttpRequest request) {
+asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::HttpRequest request,
+                                               telemetry::RequestSpan* span) {
   auto body = ParseJsonObject(request);
   if (!body.ok()) co_return JsonError(http::HttpStatus::bad_request, body.status().message());
   // Checked here too, so a bad id is the client's 400 without a call to happiness-api.
@@ -17,10 +18,11 @@ asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::Ht
   // Built before the co_await: g++ 12 rejects a braced initializer list inside a co_await
   // expression ("array used as initializer").
   nlohmann::json feed = {{"ckid", *ckid}};
-  auto response = co_await context->services->PostJson(context->UrlFor("happiness-api"),
-                                                       std::move(feed), &request);
+  auto response =
+      co_await context->services->PostJson(context->UrlFor("happiness-api"), std::move(feed), span);
   if (!response.ok()) {
-    Logger::Global().Error("happiness-api unavailable", {{"error", response.status().message()}});
+    span->Log(LogLevel::kError, "happiness-api unavailable",
+              {{"error", response.status().message()}});
     co_return JsonError(
         http::HttpStatus::bad_gateway,
         "happiness-api unavailable: " + std::string(UnavailableReason(response.status())));
@@ -40,7 +42,7 @@ asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::Ht
   } else if (status == 201) {
     detail = "an answer that is not a JSON object";
   }
-  Logger::Global().Error("happiness-api failed", {{"status", status}, {"error", detail}});
+  span->Log(LogLevel::kError, "happiness-api failed", {{"status", status}, {"error", detail}});
   co_return JsonError(http::HttpStatus::bad_gateway, "happiness-api failed: " + detail);
 }
 
@@ -49,9 +51,10 @@ ServiceDefinition FeedApiService() {
   definition.name = "feed-api";
   definition.summary = "POST / {\"ckid\"} feeds a resident through happiness-api";
   definition.add_routes = [](Router& router, ServiceContext* context) {
-    router.Add(http::Verb::post, "/", [context](http::HttpRequest request) {
-      return HandleFeed(context, std::move(request));
-    });
+    router.Add(http::Verb::post, "/",
+               [context](http::HttpRequest request, telemetry::RequestSpan* span) {
+                 return HandleFeed(context, std::move(request), span);
+               });
   };
   return definition;
 }

@@ -8,6 +8,8 @@
 //     502 {"error": "happiness-api unavailable: <reason>"} when it cannot be reached, or
 //         {"error": "happiness-api failed: <its error>"} when it answers 5xx
 //
+// The call to happiness-api is a "remote" subsegment of the request's segment.
+//
 // Thread-safety: the handler runs on the service's io thread.
 #pragma once
 
@@ -21,7 +23,8 @@
 namespace ck::services::feed_api {
 
 boost::asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context,
-                                                      http::HttpRequest request);
+                                                      http::HttpRequest request,
+                                                      telemetry::RequestSpan* span);
 
 ServiceDefinition FeedApiService();
 

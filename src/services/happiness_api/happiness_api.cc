@@ -9,7 +9,23 @@ namespace ck::services::happiness_api {
 
 namespace asio = boost::asio;
 
-asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::HttpRequest request) {
+namespace {
+
+// The answer for a failed datastore call, logged with the request's trace ids; a 5xx answer
+// also records the error as the segment's cause.
+http::HttpResponse DatastoreFailure(telemetry::RequestSpan* span, std::string_view operation,
+                                    const std::string& ckid, const Status& status) {
+  http::HttpResponse response = DatastoreErrorResponse(status);
+  if (response.result_int() >= 500) RecordDatastoreFault(span, status);
+  span->Log(LogLevel::kError, std::string(operation) + " failed",
+            {{"ckid", ckid}, {"error", status.message()}});
+  return response;
+}
+
+}  // namespace
+
+asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::HttpRequest request,
+                                               telemetry::RequestSpan* span) {
   auto body = ParseJsonObject(request);
   if (!body.ok()) co_return JsonError(http::HttpStatus::bad_request, body.status().message());
   Result<std::string> ckid_field = CkidFromRequest(*body);
@@ -17,11 +33,11 @@ asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::Ht
     co_return JsonError(http::HttpStatus::bad_request, ckid_field.status().message());
   }
   const std::string ckid = std::move(*ckid_field);
-  if (!context->datastore.ok()) {
+  Result<aws::DynamoDbClient> datastore = context->TracedDatastore(span);
+  if (!datastore.ok()) {
     co_return JsonError(http::HttpStatus::bad_gateway,
-                        "datastore unavailable: " + context->datastore.status().message());
+                        "datastore unavailable: " + datastore.status().message());
   }
-  aws::DynamoDbClient* datastore = *context->datastore;
 
   aws::UpdateItemRequest update;
   update.table = context->config.table;
@@ -38,9 +54,7 @@ asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::Ht
   }
   if (!updated.ok() &&
       aws::AwsErrorFrom(updated.status()).type != "ConditionalCheckFailedException") {
-    Logger::Global().Error("UpdateItem failed",
-                           {{"ckid", ckid}, {"error", updated.status().message()}});
-    co_return DatastoreErrorResponse(updated.status());
+    co_return DatastoreFailure(span, "UpdateItem", ckid, updated.status());
   }
   // The condition failed: either there is no such resident or it is as happy as can be.
   aws::GetItemRequest get;
@@ -49,9 +63,7 @@ asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context, http::Ht
   get.consistent_read = true;
   auto current = co_await datastore->GetItem(std::move(get));
   if (!current.ok()) {
-    Logger::Global().Error("GetItem failed",
-                           {{"ckid", ckid}, {"error", current.status().message()}});
-    co_return DatastoreErrorResponse(current.status());
+    co_return DatastoreFailure(span, "GetItem", ckid, current.status());
   }
   if (!*current) {
     co_return JsonError(http::HttpStatus::not_found, "no resident with ckid " + ckid);
@@ -65,9 +77,10 @@ ServiceDefinition HappinessApiService() {
   definition.summary = "POST / {\"ckid\"} raises that resident's happiness (max 10)";
   definition.uses_datastore = true;
   definition.add_routes = [](Router& router, ServiceContext* context) {
-    router.Add(http::Verb::post, "/", [context](http::HttpRequest request) {
-      return HandleFeed(context, std::move(request));
-    });
+    router.Add(http::Verb::post, "/",
+               [context](http::HttpRequest request, telemetry::RequestSpan* span) {
+                 return HandleFeed(context, std::move(request), span);
+               });
   };
   definition.on_start = InitResidentTable;
   return definition;

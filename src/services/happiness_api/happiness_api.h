@@ -15,6 +15,9 @@
 // kMaxHappiness (a resident already there is returned unchanged, still 201). Fixes the original,
 // which always updated ck1 and failed on items without happiness.
 //
+// Each datastore call is an "aws" DynamoDB subsegment; a datastore failure answered with 502 is
+// also recorded as the cause on the request's segment.
+//
 // Thread-safety: the handler runs on the service's io thread.
 #pragma once
 
@@ -30,7 +33,8 @@ namespace ck::services::happiness_api {
 inline constexpr int kMaxHappiness = 10;
 
 boost::asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context,
-                                                      http::HttpRequest request);
+                                                      http::HttpRequest request,
+                                                      telemetry::RequestSpan* span);
 
 ServiceDefinition HappinessApiService();
 

@@ -22,21 +22,24 @@ std::string SortKey(const nlohmann::json& resident) {
 
 }  // namespace
 
-asio::awaitable<http::HttpResponse> HandleList(ServiceContext* context, http::HttpRequest request) {
-  if (!context->datastore.ok()) {
+asio::awaitable<http::HttpResponse> HandleList(ServiceContext* context, http::HttpRequest request,
+                                               telemetry::RequestSpan* span) {
+  Result<aws::DynamoDbClient> datastore = context->TracedDatastore(span);
+  if (!datastore.ok()) {
     co_return JsonError(http::HttpStatus::bad_gateway,
-                        "datastore unavailable: " + context->datastore.status().message());
+                        "datastore unavailable: " + datastore.status().message());
   }
   aws::ScanRequest scan;
   scan.table = context->config.table;
   scan.filter = "attribute_exists(image)";
-  auto page = co_await (*context->datastore)->ScanAll(std::move(scan), kMaxResidents);
+  auto page = co_await datastore->ScanAll(std::move(scan), kMaxResidents);
   if (!page.ok()) {
-    Logger::Global().Error("scan failed", {{"error", page.status().message()}});
+    RecordDatastoreFault(span, page.status());
+    span->Log(LogLevel::kError, "scan failed", {{"error", page.status().message()}});
     co_return JsonError(http::HttpStatus::bad_gateway, page.status().message());
   }
   if (page->last_evaluated_key) {
-    Logger::Global().Warn("resident list truncated", {{"limit", kMaxResidents}});
+    span->Log(LogLevel::kWarn, "resident list truncated", {{"limit", kMaxResidents}});
   }
   std::vector<nlohmann::json> residents;
   residents.reserve(page->items.size());
@@ -56,9 +59,10 @@ ServiceDefinition ListApiService() {
   definition.summary = "GET / lists the residents that have a picture, as a JSON array";
   definition.uses_datastore = true;
   definition.add_routes = [](Router& router, ServiceContext* context) {
-    router.Add(http::Verb::get, "/", [context](http::HttpRequest request) {
-      return HandleList(context, std::move(request));
-    });
+    router.Add(http::Verb::get, "/",
+               [context](http::HttpRequest request, telemetry::RequestSpan* span) {
+                 return HandleList(context, std::move(request), span);
+               });
   };
   definition.on_start = InitResidentTable;
   return definition;

@@ -5,7 +5,8 @@
 //              (case-insensitive) then ckid; at most kMaxResidents
 //              502 {"error": "<datastore error>"} when the table cannot be read
 //
-// On start it creates and seeds the residents table if missing (see residents.h).
+// On start it creates and seeds the residents table if missing (see residents.h). Each Scan page
+// is an "aws" DynamoDB subsegment of the request's segment (docs/tracing.md).
 //
 // Thread-safety: the handler runs on the service's io thread.
 #pragma once
@@ -23,7 +24,8 @@ namespace ck::services::list_api {
 inline constexpr size_t kMaxResidents = 10000;
 
 boost::asio::awaitable<http::HttpResponse> HandleList(ServiceContext* context,
-                                                      http::HttpRequest request);
+                                                      http::HttpRequest request,
+                                                      telemetry::RequestSpan* span);
 
 ServiceDefinition ListApiService();
 

@@ -199,7 +199,12 @@ ErrorPage ListFailurePage(std::string detail) {
       "/list");
 }
 
-HttpResponse ListResponse(const HttpRequest& request, const Result<HttpResponse>& answer) {
+// Each *Response below runs after the backend call and may log it; the log lines carry the
+// request's trace ids (installed only for this synchronous stretch, never across a co_await).
+
+HttpResponse ListResponse(const HttpRequest& request, const Result<HttpResponse>& answer,
+                          const telemetry::RequestSpan* span) {
+  telemetry::LogScope log_scope = span->ActivateLogContext();
   if (!answer.ok()) return ErrorPageResponse(request, ListFailurePage(answer.status().message()));
   if (!IsSuccess(*answer)) {
     return ErrorPageResponse(request, ListFailurePage(DescribeAnswer(*answer)));
@@ -227,7 +232,9 @@ std::optional<HttpResponse> CheckRegistration(const HttpRequest& request, Regist
 }
 
 HttpResponse RegisterResponse(const HttpRequest& request, const RegistrationForm& form,
-                              const Result<HttpResponse>& answer) {
+                              const Result<HttpResponse>& answer,
+                              const telemetry::RequestSpan* span) {
+  telemetry::LogScope log_scope = span->ActivateLogContext();
   ErrorPage failure = BackendUnavailablePage(
       kRegisterApi, "", "The admissions office is closed for a moment",
       "We could not register your server just now, and nothing was saved. Please try again in a "
@@ -274,7 +281,8 @@ std::optional<HttpResponse> CheckFeed(const HttpRequest& request, std::string& c
 }
 
 HttpResponse FeedResponse(const HttpRequest& request, const std::string& ckid,
-                          const Result<HttpResponse>& answer) {
+                          const Result<HttpResponse>& answer, const telemetry::RequestSpan* span) {
+  telemetry::LogScope log_scope = span->ActivateLogContext();
   ErrorPage page = BackendUnavailablePage(
       kFeedApi, "", "The kitchen is closed for a moment",
       "We could not feed that resident just now. It is not hungry enough to mind; please try "
@@ -315,26 +323,28 @@ HttpResponse FeedResponse(const HttpRequest& request, const std::string& ckid,
 
 }  // namespace
 
-asio::awaitable<HttpResponse> HandleList(ServiceContext* context, HttpRequest request) {
+asio::awaitable<HttpResponse> HandleList(ServiceContext* context, HttpRequest request,
+                                         telemetry::RequestSpan* span) {
   HttpRequest call(Verb::get, "/", 11);
   call.set(Field::accept, "application/json");
-  CopyTraceHeaders(request, call);
   Result<HttpResponse> answer =
-      co_await context->services->Send(context->UrlFor(kListApi, "/"), std::move(call));
-  co_return ListResponse(request, answer);
+      co_await context->services->Send(context->UrlFor(kListApi, "/"), std::move(call), span);
+  co_return ListResponse(request, answer, span);
 }
 
-asio::awaitable<HttpResponse> HandleRegister(ServiceContext* context, HttpRequest request) {
+asio::awaitable<HttpResponse> HandleRegister(ServiceContext* context, HttpRequest request,
+                                             telemetry::RequestSpan* span) {
   RegistrationForm form;
   if (std::optional<HttpResponse> rejection = CheckRegistration(request, form)) {
     co_return std::move(*rejection);
   }
   Result<HttpResponse> answer = co_await context->services->PostJson(
-      context->UrlFor(kRegisterApi, "/"), form.ToRegisterRequest(), &request);
-  co_return RegisterResponse(request, form, answer);
+      context->UrlFor(kRegisterApi, "/"), form.ToRegisterRequest(), span);
+  co_return RegisterResponse(request, form, answer, span);
 }
 
-asio::awaitable<HttpResponse> HandleFeed(ServiceContext* context, HttpRequest request) {
+asio::awaitable<HttpResponse> HandleFeed(ServiceContext* context, HttpRequest request,
+                                         telemetry::RequestSpan* span) {
   std::string ckid;
   if (std::optional<HttpResponse> rejection = CheckFeed(request, ckid)) {
     co_return std::move(*rejection);
@@ -342,22 +352,24 @@ asio::awaitable<HttpResponse> HandleFeed(ServiceContext* context, HttpRequest re
   // Built outside the co_await: g++ 12 rejects a braced json literal inside one.
   nlohmann::json feed_request = nlohmann::json::object();
   feed_request["ckid"] = ckid;
-  Result<HttpResponse> answer = co_await context->services->PostJson(
-      context->UrlFor(kFeedApi, "/"), std::move(feed_request), &request);
-  co_return FeedResponse(request, ckid, answer);
+  Result<HttpResponse> answer = co_await context->services->PostJson(context->UrlFor(kFeedApi, "/"),
+                                                                     std::move(feed_request), span);
+  co_return FeedResponse(request, ckid, answer, span);
 }
 
 void AddSiteRoutes(Router& router, ServiceContext* context) {
   router.Add(Verb::get, "/", [](HttpRequest request) { return Respond(HomeResponse(request)); });
   router.Add(Verb::get, "/register",
              [](HttpRequest request) { return Respond(RegisterFormResponse(request)); });
-  router.Add(Verb::get, "/list",
-             [context](HttpRequest request) { return HandleList(context, std::move(request)); });
-  router.Add(Verb::post, "/register", [context](HttpRequest request) {
-    return HandleRegister(context, std::move(request));
+  router.Add(Verb::get, "/list", [context](HttpRequest request, telemetry::RequestSpan* span) {
+    return HandleList(context, std::move(request), span);
   });
-  router.Add(Verb::post, "/feed",
-             [context](HttpRequest request) { return HandleFeed(context, std::move(request)); });
+  router.Add(Verb::post, "/register", [context](HttpRequest request, telemetry::RequestSpan* span) {
+    return HandleRegister(context, std::move(request), span);
+  });
+  router.Add(Verb::post, "/feed", [context](HttpRequest request, telemetry::RequestSpan* span) {
+    return HandleFeed(context, std::move(request), span);
+  });
   for (const char* prefix : {"/static/", "/img/"}) {
     router.AddPrefix(Verb::get, prefix,
                      [](HttpRequest request) { return Respond(StaticAssetResponse(request)); });

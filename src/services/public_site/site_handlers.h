@@ -13,8 +13,10 @@
 // with an error gets a friendly page naming the backend and its error text (502; 404 when
 // feed-api does not know the resident).
 //
-// Handlers take the long-lived ServiceContext by pointer and the request by value (they are
-// coroutines; see router.h). Thread-safety: run on the service's io_context thread.
+// Handlers take the long-lived ServiceContext by pointer, the request by value and the request's
+// span by pointer (they are coroutines; see router.h). Each backend call is a "remote" subsegment
+// named after the backend, and log lines about it carry the request's trace ids.
+// Thread-safety: run on the service's io_context thread.
 #pragma once
 
 #include <utility>
@@ -32,11 +34,14 @@ namespace ck::services::public_site {
 inline constexpr size_t kFormBodyLimitBytes = 16 * 1024;
 
 boost::asio::awaitable<http::HttpResponse> HandleList(ServiceContext* context,
-                                                      http::HttpRequest request);
+                                                      http::HttpRequest request,
+                                                      telemetry::RequestSpan* span);
 boost::asio::awaitable<http::HttpResponse> HandleRegister(ServiceContext* context,
-                                                          http::HttpRequest request);
+                                                          http::HttpRequest request,
+                                                          telemetry::RequestSpan* span);
 boost::asio::awaitable<http::HttpResponse> HandleFeed(ServiceContext* context,
-                                                      http::HttpRequest request);
+                                                      http::HttpRequest request,
+                                                      telemetry::RequestSpan* span);
 
 // Pure handlers (no I/O).
 http::HttpResponse HomeResponse(const http::HttpRequest& request);

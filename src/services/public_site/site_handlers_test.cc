@@ -1,6 +1,7 @@
 // The public site end to end within one process: a real ServiceHost serving PublicSiteService(),
 // fake list-api, register-api and feed-api servers on port 0, and a fake discovery registry that
-// points the site's ServiceClient at them. Requests go over real sockets.
+// points the site's ServiceClient at them. Requests go over real sockets; segments go to a fake
+// X-Ray daemon on a real UDP socket.
 #include "services/public_site/site_handlers.h"
 
 #include <gmock/gmock.h>
@@ -15,6 +16,7 @@
 
 #include "http/client.h"
 #include "http/server.h"
+#include "services/common/service_test_support.h"
 #include "services/public_site/public_site.h"
 #include "services/public_site/static_assets.h"
 
@@ -86,7 +88,8 @@ class PublicSiteHandlersTest : public ::testing::Test {
     ServiceConfig config = LoadServiceConfig(
         "public-site",
         MapEnvironment({{"CK_DISCOVERY_URL", "http://127.0.0.1:" + std::to_string(discovery_port)},
-                        {"CK_SERVICE_DOMAIN", "cuddle-kube.local"}}));
+                        {"CK_SERVICE_DOMAIN", "cuddle-kube.local"},
+                        {"AWS_XRAY_DAEMON_ADDRESS", daemon_.address()}}));
     host_ = std::make_unique<ServiceHost>(io_, definition_, std::move(config));
     ASSERT_TRUE(host_->Start("127.0.0.1", 0).ok());
     thread_ = std::thread([this] { io_.run(); });
@@ -145,6 +148,7 @@ class PublicSiteHandlersTest : public ::testing::Test {
     EXPECT_EQ(response["X-Content-Type-Options"], "nosniff");
   }
 
+  testing::FakeXRayDaemon daemon_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
   FakeBackend list_api_{io_};
@@ -180,6 +184,31 @@ TEST_F(PublicSiteHandlersTest, HealthNamesTheService) {
   HttpResponse health = Get("/health");
   EXPECT_EQ(health.result(), HttpStatus::ok);
   EXPECT_EQ(nlohmann::json::parse(health.body())["service"], "public-site");
+}
+
+// The service map's public-site -> list-api edge: the call is a subsegment named as list-api
+// names its own segment, and list-api gets that subsegment's id as its Parent.
+TEST_F(PublicSiteHandlersTest, ListCallIsARemoteSubsegmentNamedAfterListApi) {
+  const std::string root = "1-5759e988-bd862e3fe1be46a994272793";
+  list_api_.SetReply([](const HttpRequest&) { return JsonReply(HttpStatus::ok, kResidents); });
+  HttpRequest request(http::Verb::get, "/list", 11);
+  request.set("X-Amzn-Trace-Id", "Root=" + root + ";Sampled=1");
+  HttpResponse page = Send(std::move(request));
+  EXPECT_EQ(page.result(), HttpStatus::ok);
+  EXPECT_EQ(page["X-Amzn-Trace-Id"], "Root=" + root + ";Sampled=1");
+
+  auto segments = daemon_.Segments(root, {"public-site"});
+  ASSERT_EQ(segments.size(), 1u);
+  const nlohmann::json& segment = segments["public-site"];
+  ASSERT_EQ(segment["subsegments"].size(), 1u) << segment.dump();
+  const nlohmann::json& call = segment["subsegments"][0];
+  EXPECT_EQ(call["name"], "list-api");
+  EXPECT_EQ(call["namespace"], "remote");
+  EXPECT_EQ(call["http"]["response"]["status"], 200);
+  auto calls = list_api_.Received();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0]["X-Amzn-Trace-Id"],
+            "Root=" + root + ";Parent=" + call["id"].get<std::string>() + ";Sampled=1");
 }
 
 TEST_F(PublicSiteHandlersTest, ListRendersCardsFromListApiWithHostileDataInert) {

@@ -29,9 +29,9 @@ std::string Text(const nlohmann::json& resident, const char* field) {
 // What validate-api said: the reasons (empty when valid), or why it could not be asked.
 asio::awaitable<Result<std::vector<std::string>>> AskValidateApi(ServiceContext* context,
                                                                  nlohmann::json resident,
-                                                                 http::HttpRequest incoming) {
+                                                                 telemetry::RequestSpan* span) {
   auto response = co_await context->services->PostJson(context->UrlFor("validate-api"),
-                                                       std::move(resident), &incoming);
+                                                       std::move(resident), span);
   if (!response.ok()) {
     co_return Status(response.status().code(), std::string(UnavailableReason(response.status())));
   }
@@ -82,14 +82,16 @@ store::Item ResidentItem(const nlohmann::json& resident, const std::string& ckid
 }
 
 asio::awaitable<http::HttpResponse> HandleRegister(ServiceContext* context,
-                                                   http::HttpRequest request) {
+                                                   http::HttpRequest request,
+                                                   telemetry::RequestSpan* span) {
   auto resident = ParseJsonObject(request);
   if (!resident.ok()) {
     co_return JsonError(http::HttpStatus::bad_request, resident.status().message());
   }
-  auto reasons = co_await AskValidateApi(context, *resident, request);
+  auto reasons = co_await AskValidateApi(context, *resident, span);
   if (!reasons.ok()) {
-    Logger::Global().Error("validate-api unavailable", {{"error", reasons.status().message()}});
+    span->Log(LogLevel::kError, "validate-api unavailable",
+              {{"error", reasons.status().message()}});
     co_return JsonError(http::HttpStatus::bad_gateway,
                         "validate-api unavailable: " + reasons.status().message());
   }
@@ -99,9 +101,10 @@ asio::awaitable<http::HttpResponse> HandleRegister(ServiceContext* context,
     co_return JsonError(http::HttpStatus::bad_request, "invalid resident: " + joined,
                         {{"reasons", *reasons}});
   }
-  if (!context->datastore.ok()) {
+  Result<aws::DynamoDbClient> datastore = context->TracedDatastore(span);
+  if (!datastore.ok()) {
     co_return JsonError(http::HttpStatus::bad_gateway,
-                        "datastore unavailable: " + context->datastore.status().message());
+                        "datastore unavailable: " + datastore.status().message());
   }
   const std::string name = Text(*resident, "name");
   // A 128-bit random id cannot realistically collide; the condition makes sure it never
@@ -112,14 +115,15 @@ asio::awaitable<http::HttpResponse> HandleRegister(ServiceContext* context,
     put.table = context->config.table;
     put.item = ResidentItem(*resident, ckid);
     put.condition = "attribute_not_exists(ckid)";
-    auto stored = co_await (*context->datastore)->PutItem(std::move(put));
+    auto stored = co_await datastore->PutItem(std::move(put));
     if (stored.ok()) {
-      Logger::Global().Info("registered", {{"ckid", ckid}, {"name", name}});
+      span->Log(LogLevel::kInfo, "registered", {{"ckid", ckid}, {"name", name}});
       co_return JsonResponse(http::HttpStatus::created,
                              {{"message", "item " + name + ", is registered"}, {"ckid", ckid}});
     }
     if (aws::AwsErrorFrom(stored.status()).type == "ConditionalCheckFailedException") continue;
-    Logger::Global().Error("PutItem failed", {{"error", stored.status().message()}});
+    RecordDatastoreFault(span, stored.status());
+    span->Log(LogLevel::kError, "PutItem failed", {{"error", stored.status().message()}});
     co_return JsonError(http::HttpStatus::bad_gateway, stored.status().message());
   }
   co_return JsonError(http::HttpStatus::internal_server_error, "could not allocate a unique ckid");
@@ -131,9 +135,10 @@ ServiceDefinition RegisterApiService() {
   definition.summary = "POST / registers a resident after asking validate-api";
   definition.uses_datastore = true;
   definition.add_routes = [](Router& router, ServiceContext* context) {
-    router.Add(http::Verb::post, "/", [context](http::HttpRequest request) {
-      return HandleRegister(context, std::move(request));
-    });
+    router.Add(http::Verb::post, "/",
+               [context](http::HttpRequest request, telemetry::RequestSpan* span) {
+                 return HandleRegister(context, std::move(request), span);
+               });
   };
   definition.on_start = InitResidentTable;
   return definition;

@@ -16,6 +16,10 @@
 // unless given. Fixes the original's bugs: a failed validate-api call no longer lets the
 // registration through, and ids are random 128-bit values instead of rand.Intn(10000000).
 //
+// Traced (docs/tracing.md): the call to validate-api is a "remote" subsegment, the PutItem an
+// "aws" DynamoDB subsegment; a datastore failure (e.g. the TLS error) is also the cause on the
+// segment. Log lines carry the request's trace ids.
+//
 // Thread-safety: the handler runs on the service's io thread.
 #pragma once
 
@@ -28,6 +32,7 @@
 #include "http/message.h"
 #include "services/common/service_host.h"
 #include "store/attribute_value.h"
+#include "telemetry/tracer.h"
 
 namespace ck::services::register_api {
 
@@ -37,7 +42,8 @@ inline constexpr int kDefaultHappiness = 5;
 store::Item ResidentItem(const nlohmann::json& resident, const std::string& ckid);
 
 boost::asio::awaitable<http::HttpResponse> HandleRegister(ServiceContext* context,
-                                                          http::HttpRequest request);
+                                                          http::HttpRequest request,
+                                                          telemetry::RequestSpan* span);
 
 ServiceDefinition RegisterApiService();
 
