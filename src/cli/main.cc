@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   ck::cli::RegisterServeCommand(app);
   ck::cli::RegisterUpCommand(app);
   ck::cli::RegisterControlCommands(app);
+  ck::cli::RegisterCollectorCommand(app);
+  ck::cli::RegisterTraceCommands(app);
   CLI11_PARSE(app, argc, argv);
   return ck::cli::ExitCode();
 }

@@ -392,6 +392,10 @@ Status CheckPorts(const Reader& reader, const StackSpec& stack) {
     return Status::Ok();
   };
   CK_RETURN_IF_ERROR(claim(stack.control_port, "control.port", 0));
+  if (stack.telemetry.enabled) {
+    CK_RETURN_IF_ERROR(claim(stack.telemetry.xray_port, "telemetry.xray_port", 0));
+    CK_RETURN_IF_ERROR(claim(stack.telemetry.otlp_port, "telemetry.otlp_port", 0));
+  }
   for (const ServiceSpec& service : stack.services) {
     CK_RETURN_IF_ERROR(claim(service.port, service.name + ".port", service.line));
   }
@@ -421,12 +425,19 @@ Result<Milliseconds> ParseDuration(const std::string& text) {
   const std::string unit = text.substr(unit_start);
   double value = 0;
   auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
-  double scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000 : -1;
+  double scale = unit == "ms"  ? 1
+                 : unit == "s" ? 1000
+                 : unit == "m" ? 60000
+                 : unit == "h" ? 3600000
+                 : unit == "d" ? 86400000
+                               : -1;
   if (number.empty() || error != std::errc() || end != number.data() + number.size() || scale < 0) {
-    return InvalidArgument("expected a duration such as 500ms, 2s or 1m, got '" + text + "'");
+    return InvalidArgument("expected a duration such as 500ms, 2s, 1m or 6h, got '" + text + "'");
   }
   const double millis = value * scale;
-  if (millis > 24.0 * 3600 * 1000) return InvalidArgument("duration '" + text + "' is too long");
+  if (millis > 365.0 * 86400 * 1000) {
+    return InvalidArgument("duration '" + text + "' is too long");
+  }
   return Milliseconds(static_cast<int64_t>(std::llround(millis)));
 }
 
@@ -441,9 +452,10 @@ Result<StackSpec> ParseStackSpec(const std::string& text, const std::string& fil
   StackSpec stack;
   try {
     if (!root.IsMap()) return reader.ErrorAt(0, 0, "", "a stack file is a mapping");
-    CK_RETURN_IF_ERROR(reader.ExpectMap(root, "",
-                                        {"version", "name", "domain", "data_dir", "control",
-                                         "public", "datastore", "defaults", "jobs", "services"}));
+    CK_RETURN_IF_ERROR(
+        reader.ExpectMap(root, "",
+                         {"version", "name", "domain", "data_dir", "control", "public", "datastore",
+                          "telemetry", "defaults", "jobs", "services"}));
     if (const YAML::Node version = root["version"]) {
       CK_ASSIGN_OR_RETURN(int number, reader.Integer(version, "version", 1, 1));
       (void)number;
@@ -462,6 +474,36 @@ Result<StackSpec> ParseStackSpec(const std::string& text, const std::string& fil
       CK_RETURN_IF_ERROR(reader.ExpectMap(control, "control", {"port"}));
       if (control["port"]) {
         CK_ASSIGN_OR_RETURN(stack.control_port, reader.Port(control["port"], "control.port"));
+      }
+    }
+    if (const YAML::Node telemetry = root["telemetry"]) {
+      CK_RETURN_IF_ERROR(reader.ExpectMap(
+          telemetry, "telemetry", {"enabled", "xray_port", "otlp_port", "retention", "max_spans"}));
+      if (telemetry["enabled"]) {
+        CK_ASSIGN_OR_RETURN(stack.telemetry.enabled,
+                            reader.Bool(telemetry["enabled"], "telemetry.enabled"));
+      }
+      if (telemetry["xray_port"]) {
+        CK_ASSIGN_OR_RETURN(stack.telemetry.xray_port,
+                            reader.Port(telemetry["xray_port"], "telemetry.xray_port"));
+      }
+      if (telemetry["otlp_port"]) {
+        CK_ASSIGN_OR_RETURN(stack.telemetry.otlp_port,
+                            reader.Port(telemetry["otlp_port"], "telemetry.otlp_port"));
+      }
+      if (telemetry["retention"]) {
+        CK_ASSIGN_OR_RETURN(stack.telemetry.retention,
+                            reader.String(telemetry["retention"], "telemetry.retention"));
+        if (!ParseDuration(stack.telemetry.retention).ok()) {
+          return reader.Error(telemetry["retention"], "telemetry.retention",
+                              "must be a duration such as 30m, 6h or 24h");
+        }
+      }
+      if (telemetry["max_spans"]) {
+        CK_ASSIGN_OR_RETURN(
+            int max_spans,
+            reader.Integer(telemetry["max_spans"], "telemetry.max_spans", 1000, 2'000'000'000));
+        stack.telemetry.max_spans = static_cast<uint64_t>(max_spans);
       }
     }
     Defaults defaults;
@@ -554,12 +596,16 @@ Status ApplyPortOverrides(StackSpec& stack, const PortOverrides& overrides) {
   CK_RETURN_IF_ERROR(shift(stack.control_port, "the control port"));
   CK_RETURN_IF_ERROR(shift(stack.public_port, "the public port"));
   CK_RETURN_IF_ERROR(shift(stack.datastore.port, "the datastore port"));
+  CK_RETURN_IF_ERROR(shift(stack.telemetry.xray_port, "the X-Ray port"));
+  CK_RETURN_IF_ERROR(shift(stack.telemetry.otlp_port, "the OTLP port"));
   for (ServiceSpec& service : stack.services) {
     CK_RETURN_IF_ERROR(shift(service.port, service.name + "'s port"));
   }
   if (overrides.control_port) stack.control_port = overrides.control_port;
   if (overrides.public_port) stack.public_port = overrides.public_port;
   if (overrides.datastore_port) stack.datastore.port = overrides.datastore_port;
+  if (overrides.xray_port) stack.telemetry.xray_port = overrides.xray_port;
+  if (overrides.otlp_port) stack.telemetry.otlp_port = overrides.otlp_port;
   for (ServiceSpec& service : stack.services) {
     if (service.kind == ServiceKind::kDatastore) service.port = stack.datastore.port;
     if (service.name == stack.public_service) service.port = stack.public_port;

@@ -77,6 +77,16 @@ struct DatastoreSpec {
   std::string secret_key = "ck-local-secret";
 };
 
+// The collector `ck up` hosts: X-Ray daemon protocol (UDP) and X-Ray API (TCP) on xray_port,
+// OTLP/HTTP on otlp_port. Tasks get AWS_XRAY_DAEMON_ADDRESS and OTEL_EXPORTER_OTLP_ENDPOINT.
+struct TelemetrySpec {
+  bool enabled = true;
+  uint16_t xray_port = 2000;
+  uint16_t otlp_port = 4318;
+  std::string retention = "24h";
+  uint64_t max_spans = 2'000'000;
+};
+
 struct StackSpec {
   std::string name = "cuddlekube";
   std::string domain = "cuddle-kube.local";
@@ -85,6 +95,7 @@ struct StackSpec {
   std::string public_service;  // the service serving the public port ("" = none)
   uint16_t public_port = 8080;
   DatastoreSpec datastore;
+  TelemetrySpec telemetry;
   std::vector<ServiceSpec> services;  // datastore, jobs and services; dependencies first
 
   const ServiceSpec* Find(const std::string& name) const;
@@ -103,6 +114,8 @@ struct PortOverrides {
   uint16_t control_port = 0;
   uint16_t public_port = 0;
   uint16_t datastore_port = 0;
+  uint16_t xray_port = 0;
+  uint16_t otlp_port = 0;
 };
 Status ApplyPortOverrides(StackSpec& stack, const PortOverrides& overrides);
 

@@ -189,7 +189,37 @@ TEST(StackSpecTest, ParsesDurations) {
   EXPECT_FALSE(ParseDuration("5").ok());
   EXPECT_FALSE(ParseDuration("s").ok());
   EXPECT_FALSE(ParseDuration("-1s").ok());
-  EXPECT_FALSE(ParseDuration("100d").ok());
+  EXPECT_EQ(*ParseDuration("6h"), Milliseconds(6 * 3600 * 1000));
+  EXPECT_EQ(*ParseDuration("7d"), Milliseconds(7LL * 86400 * 1000));
+  EXPECT_FALSE(ParseDuration("400d").ok());
+  EXPECT_FALSE(ParseDuration("3w").ok());
+}
+
+TEST(StackSpecTest, ReadsTheTelemetrySection) {
+  auto stack = ParseStackSpec(R"(version: 1
+telemetry:
+  xray_port: 2100
+  otlp_port: 4400
+  retention: 6h
+  max_spans: 50000
+services: {}
+)",
+                              "t.yaml");
+  ASSERT_TRUE(stack.ok()) << stack.status().message();
+  EXPECT_EQ(stack->telemetry.xray_port, 2100);
+  EXPECT_EQ(stack->telemetry.otlp_port, 4400);
+  EXPECT_EQ(stack->telemetry.retention, "6h");
+  EXPECT_EQ(stack->telemetry.max_spans, 50000u);
+  ASSERT_TRUE(ApplyPortOverrides(*stack, {.offset = 10}).ok());
+  EXPECT_EQ(stack->telemetry.xray_port, 2110);
+
+  auto bad =
+      ParseStackSpec("version: 1\ntelemetry:\n  retention: forever\nservices: {}\n", "t.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("telemetry.retention"));
+  auto clash = ParseStackSpec("version: 1\ncontrol: {port: 2000}\nservices: {}\n", "t.yaml");
+  ASSERT_FALSE(clash.ok());
+  EXPECT_THAT(clash.status().message(), HasSubstr("already used"));
 }
 
 }  // namespace

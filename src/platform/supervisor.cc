@@ -205,6 +205,7 @@ struct Supervisor::Impl {
     env.push_back("AWS_REGION=" + datastore.region);
     env.push_back("AWS_ACCESS_KEY_ID=" + datastore.access_key);
     env.push_back("AWS_SECRET_ACCESS_KEY=" + datastore.secret_key);
+    for (const std::string& entry : options.extra_env) env.push_back(entry);
     for (const auto& [name, value] : def.env) {
       const std::string prefix = name + "=";
       std::erase_if(env, [&](const std::string& entry) { return entry.rfind(prefix, 0) == 0; });

@@ -60,6 +60,9 @@ struct SupervisorOptions {
   // (no HTTP_PROXY, no credentials).
   std::vector<std::string> inherited_env = {"PATH", "HOME", "LANG",   "LC_ALL",
                                             "TZ",   "USER", "TMPDIR", "CK_LOG_LEVEL"};
+  // Added to every task's environment (before the task definition's own env), e.g. where the
+  // collector listens: AWS_XRAY_DAEMON_ADDRESS, OTEL_EXPORTER_OTLP_ENDPOINT.
+  std::vector<std::string> extra_env;
   // Notable events (task started, healthy, exited, restarting...) for the CLI to print and log.
   std::function<void(const std::string& message, const nlohmann::json& fields)> on_event;
   // Runs once, the first time every service has its desired tasks healthy and jobs completed.

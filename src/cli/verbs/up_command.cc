@@ -1,8 +1,9 @@
 // `ck up`: the local platform in one process — supervisor, discovery registry and control API —
 // running the stack file's datastore, jobs and services (docs/platform.md).
 //
-// Threads: one. The supervisor's controller loop, health probes and the control API all run on
-// the main thread's io_context; the tasks are separate processes.
+// Threads: the supervisor's controller loop, health probes, the control API and the collector's
+// receivers run on the main thread's io_context; the collector adds a storage writer and a query
+// thread; the tasks are separate processes.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 
 #include "cli/verbs/server_runtime.h"
 #include "cli/verbs/verbs.h"
+#include "collector/collector.h"
 #include "core/logger.h"
 #include "core/tls_context.h"
 #include "http/server.h"
@@ -42,6 +44,8 @@ struct UpFlags {
   int public_port = 0;
   int control_port = 0;
   int datastore_port = 0;
+  int xray_port = 0;
+  int otlp_port = 0;
   std::string ready_file;
   bool quiet = false;
   std::string log_level = "info";
@@ -80,6 +84,8 @@ Status Run(const UpFlags& flags) {
   overrides.control_port = static_cast<uint16_t>(flags.control_port);
   overrides.public_port = static_cast<uint16_t>(flags.public_port);
   overrides.datastore_port = static_cast<uint16_t>(flags.datastore_port);
+  overrides.xray_port = static_cast<uint16_t>(flags.xray_port);
+  overrides.otlp_port = static_cast<uint16_t>(flags.otlp_port);
   CK_RETURN_IF_ERROR(platform::ApplyPortOverrides(stack, overrides));
   if (!flags.data_dir.empty()) stack.data_dir = flags.data_dir;
 
@@ -104,11 +110,38 @@ Status Run(const UpFlags& flags) {
 
   const std::string control_url = "http://127.0.0.1:" + std::to_string(stack.control_port);
   asio::io_context io;
+  std::unique_ptr<collector::Collector> telemetry;
+  if (stack.telemetry.enabled) {
+    collector::CollectorOptions collector_options;
+    collector_options.data_dir = data_dir.string();
+    collector_options.xray_port = stack.telemetry.xray_port;
+    collector_options.otlp_port = stack.telemetry.otlp_port;
+    CK_ASSIGN_OR_RETURN(platform::Milliseconds retention,
+                        platform::ParseDuration(stack.telemetry.retention));
+    collector_options.retention_seconds = static_cast<double>(retention.count()) / 1000.0;
+    collector_options.max_spans = stack.telemetry.max_spans;
+    auto started = collector::Collector::Start(io, std::move(collector_options));
+    if (!started.ok()) {
+      return Unavailable("collector: " + started.status().message() +
+                         " (is another stack running? try --port-offset)");
+    }
+    telemetry = std::move(*started);
+  }
   platform::DiscoveryRegistry discovery;
   platform::SupervisorOptions options;
   options.data_dir = data_dir.string();
   options.self_executable = platform::SelfExecutable();
   options.discovery_url = control_url;
+  if (telemetry) {
+    options.extra_env.push_back("AWS_XRAY_DAEMON_ADDRESS=127.0.0.1:" +
+                                std::to_string(telemetry->udp_endpoint().port()));
+    if (auto otlp = telemetry->otlp_endpoint()) {
+      options.extra_env.push_back("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:" +
+                                  std::to_string(otlp->port()));
+    }
+  } else {
+    options.extra_env.push_back("CK_TRACING=off");
+  }
   const bool quiet = flags.quiet;
   options.on_event = [quiet, began](const std::string& message, const nlohmann::json& fields) {
     Logger::Global().Info(message, fields);
@@ -145,7 +178,10 @@ Status Run(const UpFlags& flags) {
     stopping = true;
     std::printf(
         "ck up: stopping (dependents first; SIGTERM, then SIGKILL after the grace period)\n");
-    supervisor.Shutdown([&] { server_pointer->Shutdown([&] { io.stop(); }); });
+    supervisor.Shutdown([&] {
+      if (telemetry) telemetry->Shutdown();
+      server_pointer->Shutdown([&] { io.stop(); });
+    });
   };
   platform::ControlApi api(supervisor, discovery, [&] { asio::post(io, begin_shutdown); });
   http::ServerOptions server_options;
@@ -167,6 +203,11 @@ Status Run(const UpFlags& flags) {
   std::printf("  control:  %s/v1/tasks  (ck ps, ck stop|start|scale, ck down)\n",
               control_url.c_str());
   std::printf("  logs:     %s/\n", (data_dir / "logs").c_str());
+  if (telemetry) {
+    std::printf(
+        "  traces:   X-Ray daemon udp/%d, X-Ray API http://127.0.0.1:%d  (ck map, ck traces)\n",
+        telemetry->udp_endpoint().port(), telemetry->api_endpoint().port());
+  }
   supervisor.Start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -213,6 +254,15 @@ void RegisterUpCommand(CLI::App& app) {
   command
       ->add_option("--datastore-port", flags->datastore_port,
                    "port of the datastore (default 8000)")
+      ->check(CLI::Range(1, 65535));
+  command
+      ->add_option("--xray-port", flags->xray_port,
+                   "collector port: X-Ray daemon protocol on UDP and the X-Ray API on TCP\n"
+                   "(default 2000; tasks get AWS_XRAY_DAEMON_ADDRESS)")
+      ->check(CLI::Range(1, 65535));
+  command
+      ->add_option("--otlp-port", flags->otlp_port,
+                   "collector OTLP/HTTP port (default 4318; tasks get OTEL_EXPORTER_OTLP_ENDPOINT)")
       ->check(CLI::Range(1, 65535));
   command->add_option("--ready-file", flags->ready_file,
                       "write the control URL to this file once everything is healthy");

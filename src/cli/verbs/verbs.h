@@ -16,5 +16,9 @@ void RegisterServeCommand(CLI::App& app);
 // `ck up` (up_command.cc) and the verbs that talk to it: ps, stop, start, scale, down.
 void RegisterUpCommand(CLI::App& app);
 void RegisterControlCommands(CLI::App& app);
+// `ck collector` (collector_command.cc).
+void RegisterCollectorCommand(CLI::App& app);
+// `ck map`, `ck traces`, `ck trace` (trace_commands.cc): read the collector's X-Ray API.
+void RegisterTraceCommands(CLI::App& app);
 
 }  // namespace ck::cli

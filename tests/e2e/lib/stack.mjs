@@ -62,7 +62,13 @@ export const tasksOf = (data, service) => data.tasks.filter((task) => task.servi
 export class Stack {
   static async create ({ prefix = 'ck-e2e-', stack = STACK_FILE } = {}) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-    const ports = { control: await freePort(), public: await freePort(), datastore: await freePort() }
+    const ports = {
+      control: await freePort(),
+      public: await freePort(),
+      datastore: await freePort(),
+      xray: await freePort(),
+      otlp: await freePort(),
+    }
     return new Stack({ root, stack, ports })
   }
 
@@ -71,6 +77,7 @@ export class Stack {
     this.dataDir = path.join(root, 'data')
     this.control = `http://127.0.0.1:${ports.control}`
     this.site = `http://127.0.0.1:${ports.public}`
+    this.xray = `http://127.0.0.1:${ports.xray}`
     this.output = ''
   }
 
@@ -80,7 +87,8 @@ export class Stack {
     const started = process.hrtime.bigint()
     this.child = spawn(CK_BIN, ['up', this.stack, '--data-dir', this.dataDir,
       '--control-port', String(this.ports.control), '--public-port', String(this.ports.public),
-      '--datastore-port', String(this.ports.datastore), '--quiet'],
+      '--datastore-port', String(this.ports.datastore), '--xray-port', String(this.ports.xray),
+      '--otlp-port', String(this.ports.otlp), '--quiet'],
     { stdio: ['ignore', 'pipe', 'pipe'] })
     this.exit = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })))
     for (const stream of [this.child.stdout, this.child.stderr]) {
@@ -210,11 +218,11 @@ export function parseResidentCards (html) {
 }
 
 // POSTs an application/x-www-form-urlencoded form (like a browser) without following redirects.
-export function postForm (url, fields) {
+export function postForm (url, fields, { headers = {} } = {}) {
   return fetch(url, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(fields).toString(),
   })
 }
