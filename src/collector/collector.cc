@@ -1,5 +1,7 @@
 #include "collector/collector.h"
 
+#include <malloc.h>
+
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -31,6 +33,10 @@ double NowSeconds() {
 }
 
 constexpr size_t kWriteBatchSpans = 2000;
+// In-memory cost of a queued span beyond its share of the wire bytes (measured ~2-5 KB).
+constexpr size_t kQueuedSpanOverheadBytes = 2048;
+// After a burst this large has drained, freed memory is handed back to the OS.
+constexpr size_t kTrimAfterSpans = 20'000;
 constexpr double kRetentionEverySeconds = 30;
 
 }  // namespace
@@ -58,6 +64,9 @@ struct Collector::Impl {
   std::condition_variable queue_ready;
   std::condition_variable queue_drained;
   std::deque<Span> queue;
+  size_t queue_bytes = 0;
+  std::deque<size_t> queue_span_bytes;  // per queued span, to release its share
+  size_t peak_since_trim = 0;
   bool stopping = false;
   size_t in_flight = 0;
   std::thread writer_thread;
@@ -82,15 +91,30 @@ struct Collector::Impl {
     last_rejection = reason;
   }
 
-  bool Enqueue(std::vector<Span> spans) {
+  bool QueueFull() {
+    std::lock_guard lock(queue_mutex);
+    return queue.size() >= options.queue_capacity_spans ||
+           queue_bytes >= options.queue_capacity_bytes;
+  }
+
+  // `wire_bytes`: the size of what the spans arrived in (datagram, request body).
+  bool Enqueue(std::vector<Span> spans, size_t wire_bytes) {
     spans_received += spans.size();
+    if (spans.empty()) return true;
+    const size_t per_span = wire_bytes / spans.size() + kQueuedSpanOverheadBytes;
     {
       std::lock_guard lock(queue_mutex);
-      if (stopping || queue.size() + spans.size() > options.queue_capacity_spans) {
+      if (stopping || queue.size() + spans.size() > options.queue_capacity_spans ||
+          queue_bytes + per_span * spans.size() > options.queue_capacity_bytes) {
         spans_dropped += spans.size();
         return false;
       }
-      for (Span& span : spans) queue.push_back(std::move(span));
+      for (Span& span : spans) {
+        queue.push_back(std::move(span));
+        queue_span_bytes.push_back(per_span);
+        queue_bytes += per_span;
+      }
+      peak_since_trim = std::max(peak_since_trim, queue.size());
     }
     queue_ready.notify_one();
     return true;
@@ -110,6 +134,8 @@ struct Collector::Impl {
         for (size_t i = 0; i < take; ++i) {
           batch.push_back(std::move(queue.front()));
           queue.pop_front();
+          queue_bytes -= queue_span_bytes.front();
+          queue_span_bytes.pop_front();
         }
         in_flight = batch.size();
       }
@@ -124,11 +150,19 @@ struct Collector::Impl {
                                  {{"error", status.message()}, {"spans", batch.size()}});
         }
       }
+      batch.clear();
+      bool trim = false;
       {
         std::lock_guard lock(queue_mutex);
         in_flight = 0;
+        if (queue.empty() && peak_since_trim >= kTrimAfterSpans) {
+          peak_since_trim = 0;
+          trim = true;
+        }
       }
       queue_drained.notify_all();
+      // glibc keeps freed burst memory in its arenas; give it back so RSS falls again.
+      if (trim) ::malloc_trim(0);
       if (NowSeconds() >= next_retention) {
         next_retention = NowSeconds() + kRetentionEverySeconds;
         Status status = store->EnforceRetention(NowSeconds());
@@ -156,7 +190,7 @@ struct Collector::Impl {
         continue;
       }
       for (Span& span : *spans) span.source = SpanSource::kXRay;
-      Enqueue(std::move(*spans));
+      Enqueue(std::move(*spans), size);
     }
   }
 
@@ -169,6 +203,16 @@ struct Collector::Impl {
     if (request.method() != boost::beast::http::verb::post) {
       return http::MakeJsonError(http::HttpStatus::method_not_allowed, "use POST");
     }
+    if (QueueFull()) {
+      // Refuse before decoding: a client retrying into a full queue costs nothing but this.
+      otlp::OtlpReply busy = otlp::OtlpOverloaded(http::HeaderValue(request, "Content-Type"), 1);
+      ++otlp_rejected_requests;
+      http::HttpResponse response =
+          http::MakeResponse(static_cast<http::HttpStatus>(busy.status), busy.content_type,
+                             std::move(busy.body), request.version());
+      response.set(boost::beast::http::field::retry_after, "1");
+      return response;
+    }
     otlp::OtlpLimits limits;
     std::vector<Span> spans;
     otlp::OtlpReply reply = otlp::HandleTraceExport(http::HeaderValue(request, "Content-Type"),
@@ -180,7 +224,7 @@ struct Collector::Impl {
     }
     if (reply.status == 200 && !spans.empty()) {
       const size_t count = spans.size();
-      if (!Enqueue(std::move(spans))) {
+      if (!Enqueue(std::move(spans), request.body().size())) {
         reply = otlp::OtlpOverloaded(http::HeaderValue(request, "Content-Type"), 1);
         NoteRejection("OTLP: queue full, " + std::to_string(count) + " spans dropped");
       }
@@ -211,6 +255,8 @@ struct Collector::Impl {
       std::lock_guard lock(queue_mutex);
       stats["queue_depth"] = queue.size() + in_flight;
       stats["queue_capacity"] = options.queue_capacity_spans;
+      stats["queue_bytes"] = queue_bytes;
+      stats["queue_capacity_bytes"] = options.queue_capacity_bytes;
     }
     {
       std::lock_guard lock(rejection_mutex);
@@ -346,7 +392,7 @@ std::optional<asio::ip::tcp::endpoint> Collector::otlp_endpoint() const {
   return impl_->otlp_endpoint;
 }
 
-bool Collector::Enqueue(std::vector<Span> spans) { return impl_->Enqueue(std::move(spans)); }
+bool Collector::Enqueue(std::vector<Span> spans) { return impl_->Enqueue(std::move(spans), 0); }
 
 void Collector::Flush() {
   std::unique_lock lock(impl_->queue_mutex);

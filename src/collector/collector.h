@@ -45,6 +45,8 @@ struct CollectorOptions {
   double retention_seconds = 24 * 3600;
   uint64_t max_spans = 2'000'000;
   size_t queue_capacity_spans = 200'000;
+  // The queue is also bounded by an estimate of its memory (wire size + 2 KiB per span).
+  size_t queue_capacity_bytes = 128u << 20;
   std::vector<telemetry::SamplingRule> sampling_rules = telemetry::Sampler::DefaultRules();
 };
 

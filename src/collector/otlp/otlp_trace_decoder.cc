@@ -450,7 +450,10 @@ class RequestMapper {
       otel[key] = value;
     }
     if (!otel.empty()) span.metadata["otel"] = std::move(otel);
-    if (!context.attributes.empty()) span.metadata["otel.resource"] = context.attributes;
+    // The resource is the same for every span of a service: keep it once per segment.
+    if (!context.attributes.empty() && span.kind == SpanKind::kSegment) {
+      span.metadata["otel.resource"] = context.attributes;
+    }
     json span_info = {{"name", otlp.name},
                       {"kind", KindName(otlp.kind)},
                       {"status_code", StatusName(otlp.status_code)}};

@@ -295,7 +295,7 @@ void ExpectScenario(const OtlpDecodeResult& result) {
   EXPECT_EQ(otel["aws.dynamodb.table_names"], json::array({"items"}));
   EXPECT_FALSE(otel.contains("tenant")) << "annotated attributes are not repeated in metadata";
   EXPECT_FALSE(otel.contains("aws.xray.annotations"));
-  EXPECT_EQ(dynamo.metadata["otel.resource"]["service.name"], "list-api");
+  EXPECT_FALSE(dynamo.metadata.contains("otel.resource")) << "kept once, on the segment";
   EXPECT_EQ(dynamo.metadata["otel.span"]["status_code"], "ERROR");
   EXPECT_EQ(dynamo.metadata["otel.span"]["status_message"], "throttled");
   EXPECT_EQ(dynamo.metadata["otel.span"]["scope"], "ck");

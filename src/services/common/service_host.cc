@@ -1,8 +1,13 @@
 #include "services/common/service_host.h"
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/core/demangle.hpp>
 #include <chrono>
 #include <cmath>
@@ -12,7 +17,9 @@
 
 #include "aws/dynamodb_tracer.h"
 #include "core/logger.h"
+#include "http/client.h"
 #include "http/server.h"
+#include "http/url.h"
 #include "services/common/json_body.h"
 
 namespace ck::services {
@@ -32,6 +39,21 @@ nlohmann::json StatsJson(const telemetry::EmitterStats& stats) {
           {"send_errors", stats.send_errors},
           {"split_documents", stats.split_documents},
           {"queued", stats.queued}};
+}
+
+constexpr std::chrono::seconds kSamplingRulesInterval{10};
+
+Status ApplySamplingRules(telemetry::Sampler& sampler, const Result<http::HttpResponse>& response) {
+  if (!response.ok()) return response.status();
+  if (response->result_int() != 200) {
+    return Unavailable("GetSamplingRules answered " + std::to_string(response->result_int()));
+  }
+  auto body = nlohmann::json::parse(response->body(), nullptr, /*allow_exceptions=*/false);
+  CK_ASSIGN_OR_RETURN(std::vector<telemetry::SamplingRule> rules,
+                      telemetry::ParseSamplingRules(body));
+  if (rules.empty()) return InvalidArgument("GetSamplingRules returned no usable rule");
+  sampler.SetRules(std::move(rules));
+  return Status::Ok();
 }
 
 telemetry::EmitterOptions EmitterOptionsFor(const ServiceConfig& config) {
@@ -100,6 +122,39 @@ Result<aws::DynamoDbClient> ServiceContext::TracedDatastore(telemetry::RequestSp
   return (*datastore)->Observed(std::make_unique<aws::DynamoDbTracer>(span));
 }
 
+// Polls the collector's GetSamplingRules (the daemon's TCP address, as the X-Ray SDKs do) and
+// installs its rules, so sampling can be changed centrally; keeps the local rules while the
+// collector is unreachable or answers nothing usable. Runs until `stopped` is set.
+asio::awaitable<void> PollSamplingRules(telemetry::Sampler* sampler,
+                                        telemetry::DaemonAddress daemon,
+                                        std::shared_ptr<std::atomic<bool>> stopped) {
+  auto executor = co_await asio::this_coro::executor;
+  http::HttpClient client(executor, {.connect_timeout = std::chrono::milliseconds(1000),
+                                     .request_timeout = std::chrono::milliseconds(2000)});
+  asio::steady_timer timer(executor);
+  std::string host = daemon.tcp_host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  auto url = http::ParseUrl("http://" + host + ":" + std::to_string(daemon.tcp_port) +
+                            "/GetSamplingRules");
+  if (!url.ok()) co_return;
+  bool warned = false;
+  while (!stopped->load()) {
+    http::HttpRequest request{http::Verb::post, url->target, 11};
+    request.set(http::Field::content_type, "application/json");
+    request.body() = "{}";
+    Result<http::HttpResponse> response = co_await client.Send(*url, std::move(request));
+    if (stopped->load()) co_return;
+    Status outcome = ApplySamplingRules(*sampler, response);
+    if (!outcome.ok() && !warned) {
+      warned = true;  // once: a stack without a collector is normal
+      Logger::Global().Debug("keeping the local sampling rules", {{"reason", outcome.message()}});
+    }
+    timer.expires_after(kSamplingRulesInterval);
+    boost::system::error_code ignored;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+}
+
 struct ServiceHost::Impl {
   Impl(asio::io_context& io_context, const ServiceDefinition& service_definition,
        ServiceConfig config)
@@ -160,6 +215,8 @@ struct ServiceHost::Impl {
   Router router;
   std::unique_ptr<http::HttpServer> server;
   std::string url;
+  std::shared_ptr<std::atomic<bool>> rules_poll_stopped =
+      std::make_shared<std::atomic<bool>>(false);
 };
 
 ServiceHost::ServiceHost(asio::io_context& io, const ServiceDefinition& definition,
@@ -198,10 +255,16 @@ Result<tcp::endpoint> ServiceHost::Start(const std::string& host, uint16_t port)
   if (impl_->definition.on_start) {
     asio::co_spawn(impl_->io, impl_->definition.on_start(&impl_->context), asio::detached);
   }
+  if (impl_->context.config.tracing) {
+    telemetry::DaemonAddress daemon = EmitterOptionsFor(impl_->context.config).address;
+    asio::co_spawn(impl_->io, PollSamplingRules(&impl_->sampler, daemon, impl_->rules_poll_stopped),
+                   asio::detached);
+  }
   return endpoint;
 }
 
 void ServiceHost::Shutdown(std::function<void()> on_drained) {
+  impl_->rules_poll_stopped->store(true);
   if (!impl_->server) {
     if (on_drained) on_drained();
     return;

@@ -3,6 +3,9 @@
 // exception as the segment's cause, and trace ids on the host's log lines.
 #include <utility>
 
+#include <atomic>
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -128,6 +131,54 @@ TEST_F(ServiceHostTracingTest, HealthChecksAreNeverSampled) {
   telemetry::EmitterStats stats = host.service().telemetry_stats();
   EXPECT_EQ(stats.emitted, 0u);
   EXPECT_EQ(stats.queued, 0u);
+}
+
+// The collector's sampling rules replace the local ones: the host polls GetSamplingRules on the
+// daemon's TCP port (the same number as its UDP port).
+TEST_F(ServiceHostTracingTest, SamplingRulesComeFromTheCollector) {
+  asio::io_context io;
+  std::atomic<int> polls{0};
+  http::HttpServer rules(io, http::ServerOptions{}, [&polls](http::HttpRequest request) {
+    if (request.target() == "/GetSamplingRules") ++polls;
+    // Sample every request: the local default would take one per second plus 5%.
+    Json answer = {{"SamplingRuleRecords",
+                    {{{"SamplingRule",
+                       {{"RuleName", "Everything"},
+                        {"Priority", 1},
+                        {"FixedRate", 1.0},
+                        {"ReservoirSize", 0},
+                        {"ServiceName", "*"},
+                        {"Host", "*"},
+                        {"HTTPMethod", "*"},
+                        {"URLPath", "*"},
+                        {"Version", 1}}}}}}};
+    return Respond(http::MakeResponse(http::HttpStatus::ok, "application/json", answer.dump()));
+  });
+  const std::string address = daemon_.address();
+  const uint16_t port = static_cast<uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+  auto endpoint = rules.Listen("127.0.0.1", port);
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status().ToString();
+  rules.Start();
+  std::thread thread([&io] { io.run(); });
+
+  TestHost host(TracedEchoService(), Config());
+  for (int i = 0; i < 200 && polls.load() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GT(polls.load(), 0);
+  // The rules are installed right after the answer; a request that raced it may use the old
+  // rules, so count only what follows a request that was sampled under the new ones.
+  constexpr int kRequests = 6;
+  int sampled = 0;
+  for (int i = 0; i < kRequests + 50 && sampled < kRequests; ++i) {
+    auto response = Call(http::Verb::post, host.url(), "x");
+    ASSERT_TRUE(response.ok());
+    const std::string echoed((*response)["X-Amzn-Trace-Id"]);
+    sampled = echoed.ends_with("Sampled=1") ? sampled + 1 : 0;
+  }
+  EXPECT_EQ(sampled, kRequests) << "every request is sampled under the collector's rule";
+  asio::post(io, [&] { rules.Shutdown([&] { io.stop(); }); });
+  thread.join();
 }
 
 }  // namespace
