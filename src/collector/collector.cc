@@ -63,9 +63,10 @@ struct Collector::Impl {
   std::mutex queue_mutex;
   std::condition_variable queue_ready;
   std::condition_variable queue_drained;
-  std::deque<Span> queue;
+  std::deque<TraceWrite> queue;
+  size_t queue_spans = 0;
   size_t queue_bytes = 0;
-  std::deque<size_t> queue_span_bytes;  // per queued span, to release its share
+  std::deque<size_t> queue_item_bytes;  // per queued item, to release its share
   size_t peak_since_trim = 0;
   bool stopping = false;
   size_t in_flight = 0;
@@ -93,28 +94,29 @@ struct Collector::Impl {
 
   bool QueueFull() {
     std::lock_guard lock(queue_mutex);
-    return queue.size() >= options.queue_capacity_spans ||
+    return queue_spans >= options.queue_capacity_spans ||
            queue_bytes >= options.queue_capacity_bytes;
   }
 
   // `wire_bytes`: the size of what the spans arrived in (datagram, request body).
-  bool Enqueue(std::vector<Span> spans, size_t wire_bytes) {
-    spans_received += spans.size();
-    if (spans.empty()) return true;
-    const size_t per_span = wire_bytes / spans.size() + kQueuedSpanOverheadBytes;
+  // `document`: the X-Ray document text the spans were decoded from (stored as received).
+  bool Enqueue(std::vector<Span> spans, size_t wire_bytes, std::string document = {}) {
+    const size_t count = spans.size();
+    spans_received += count;
+    if (count == 0) return true;
+    const size_t bytes = wire_bytes + document.size() + count * kQueuedSpanOverheadBytes;
     {
       std::lock_guard lock(queue_mutex);
-      if (stopping || queue.size() + spans.size() > options.queue_capacity_spans ||
-          queue_bytes + per_span * spans.size() > options.queue_capacity_bytes) {
-        spans_dropped += spans.size();
+      if (stopping || queue_spans + count > options.queue_capacity_spans ||
+          queue_bytes + bytes > options.queue_capacity_bytes) {
+        spans_dropped += count;
         return false;
       }
-      for (Span& span : spans) {
-        queue.push_back(std::move(span));
-        queue_span_bytes.push_back(per_span);
-        queue_bytes += per_span;
-      }
-      peak_since_trim = std::max(peak_since_trim, queue.size());
+      queue.push_back(TraceWrite{std::move(spans), std::move(document)});
+      queue_item_bytes.push_back(bytes);
+      queue_bytes += bytes;
+      queue_spans += count;
+      peak_since_trim = std::max(peak_since_trim, queue_spans);
     }
     queue_ready.notify_one();
     return true;
@@ -123,31 +125,34 @@ struct Collector::Impl {
   void WriterLoop() {
     double next_retention = NowSeconds() + kRetentionEverySeconds;
     while (true) {
-      std::vector<Span> batch;
+      std::vector<TraceWrite> batch;
+      size_t batch_spans = 0;
       {
         std::unique_lock lock(queue_mutex);
         queue_ready.wait_for(lock, std::chrono::seconds(1),
                              [&] { return stopping || !queue.empty(); });
         if (queue.empty() && stopping) break;
-        const size_t take = std::min(queue.size(), kWriteBatchSpans);
-        batch.reserve(take);
-        for (size_t i = 0; i < take; ++i) {
+        while (!queue.empty() && batch_spans < kWriteBatchSpans) {
+          batch_spans += queue.front().spans.size();
           batch.push_back(std::move(queue.front()));
           queue.pop_front();
-          queue_bytes -= queue_span_bytes.front();
-          queue_span_bytes.pop_front();
+          queue_bytes -= queue_item_bytes.front();
+          queue_item_bytes.pop_front();
         }
-        in_flight = batch.size();
+        queue_spans -= batch_spans;
+        in_flight = batch_spans;
       }
       if (!batch.empty()) {
         Status status = store->Write(batch);
         if (status.ok()) {
-          spans_stored += batch.size();
-          for (const Span& span : batch) graph.Add(span);
+          spans_stored += batch_spans;
+          for (const TraceWrite& write : batch) {
+            for (const Span& span : write.spans) graph.Add(span);
+          }
         } else {
-          write_errors += batch.size();
+          write_errors += batch_spans;
           Logger::Global().Error("trace store write failed",
-                                 {{"error", status.message()}, {"spans", batch.size()}});
+                                 {{"error", status.message()}, {"spans", batch_spans}});
         }
       }
       batch.clear();
@@ -183,14 +188,15 @@ struct Collector::Impl {
       if (error == asio::error::operation_aborted || !udp.is_open()) co_return;
       if (error) continue;  // e.g. ICMP port unreachable reported on the socket
       ++datagrams_received;
-      auto spans = DecodeDatagram(std::string_view(buffer.data(), size));
+      std::string_view document;
+      auto spans = DecodeDatagram(std::string_view(buffer.data(), size), &document);
       if (!spans.ok()) {
         ++datagrams_rejected;
         NoteRejection(spans.status().message());
         continue;
       }
       for (Span& span : *spans) span.source = SpanSource::kXRay;
-      Enqueue(std::move(*spans), size);
+      Enqueue(std::move(*spans), size, std::string(document));
     }
   }
 
@@ -253,7 +259,7 @@ struct Collector::Impl {
     };
     {
       std::lock_guard lock(queue_mutex);
-      stats["queue_depth"] = queue.size() + in_flight;
+      stats["queue_depth"] = queue_spans + in_flight;
       stats["queue_capacity"] = options.queue_capacity_spans;
       stats["queue_bytes"] = queue_bytes;
       stats["queue_capacity_bytes"] = options.queue_capacity_bytes;

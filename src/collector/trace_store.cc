@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS spans (
   id TEXT NOT NULL,
   in_progress INTEGER NOT NULL,
   start_us INTEGER NOT NULL,
+  format INTEGER NOT NULL,  -- 0: one span as stored JSON, 1: an X-Ray document as received
+  spans INTEGER NOT NULL,   -- spans in the row
   doc TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_id, id);
@@ -42,17 +44,40 @@ Status Configure(SqliteDatabase& database) {
       "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=4000;");
 }
 
-// Fills service/segment of subsegments whose parent is in the same batch, in order.
-void ResolveWithinBatch(std::vector<Span>& spans) {
+constexpr int64_t kFormatSpan = 0;
+constexpr int64_t kFormatXRayDocument = 1;
+
+// Fills service/segment of subsegments whose parent is among `spans`, in order.
+void ResolveWithin(const std::vector<Span*>& spans) {
   std::unordered_map<std::string, const Span*> by_id;
-  for (const Span& span : spans) by_id[span.id] = &span;
-  for (Span& span : spans) {
-    if (!span.service.empty()) continue;
-    auto it = by_id.find(span.parent_id);
+  for (const Span* span : spans) by_id[span->id] = span;
+  for (Span* span : spans) {
+    if (!span->service.empty()) continue;
+    auto it = by_id.find(span->parent_id);
     if (it == by_id.end() || it->second->service.empty()) continue;
-    span.service = it->second->service;
-    span.segment_id = it->second->segment_id;
+    span->service = it->second->service;
+    span->segment_id = it->second->segment_id;
   }
+}
+
+void ResolveWithinBatch(std::vector<Span>& spans) {
+  std::vector<Span*> pointers;
+  pointers.reserve(spans.size());
+  for (Span& span : spans) pointers.push_back(&span);
+  ResolveWithin(pointers);
+}
+
+// Appends the spans of one stored row.
+void DecodeRow(int64_t format, std::string_view text, std::vector<Span>& out) {
+  if (format == kFormatXRayDocument) {
+    auto spans = DecodeSegmentDocument(text);
+    if (!spans.ok()) return;
+    for (Span& span : *spans) out.push_back(std::move(span));
+    return;
+  }
+  nlohmann::json stored = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto span = SpanFromStoredJson(stored);
+  if (span.ok()) out.push_back(std::move(*span));
 }
 
 }  // namespace
@@ -71,36 +96,71 @@ Result<std::unique_ptr<TraceStore>> TraceStore::Open(const TraceStoreOptions& op
   CK_ASSIGN_OR_RETURN(auto reader, SqliteDatabase::Open(options.path));
   CK_RETURN_IF_ERROR(Configure(*reader));
   std::unique_ptr<TraceStore> store(new TraceStore(options, std::move(writer), std::move(reader)));
-  CK_ASSIGN_OR_RETURN(auto count, store->writer_->Prepare("SELECT count(*) FROM spans"));
+  CK_ASSIGN_OR_RETURN(auto count,
+                      store->writer_->Prepare("SELECT coalesce(sum(spans), 0) FROM spans"));
   CK_ASSIGN_OR_RETURN(bool row, count->Step());
   if (row) store->stats_.spans_stored = static_cast<uint64_t>(count->ColumnInt(0));
   return store;
 }
 
-Status TraceStore::ResolveParent(Span& span) {
+Result<std::vector<Span>> TraceStore::LoadTrace(SqliteDatabase& database,
+                                                const std::string& trace_id) {
   CK_ASSIGN_OR_RETURN(auto select,
-                      writer_->Prepare("SELECT doc FROM spans WHERE trace_id = ?1 AND id = ?2"));
-  select->BindText(1, span.trace_id);
-  select->BindText(2, span.parent_id);
-  CK_ASSIGN_OR_RETURN(bool row, select->Step());
-  if (!row) return Status::Ok();
-  nlohmann::json stored =
-      nlohmann::json::parse(select->ColumnText(0), nullptr, /*allow_exceptions=*/false);
-  auto parent = SpanFromStoredJson(stored);
-  if (!parent.ok()) return Status::Ok();
-  span.service = parent->service;
-  span.segment_id = parent->segment_id;
+                      database.Prepare("SELECT format, doc FROM spans WHERE trace_id = ?1"));
+  select->BindText(1, trace_id);
+  std::vector<Span> spans;
+  while (true) {
+    CK_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    DecodeRow(select->ColumnInt(0), select->ColumnText(1), spans);
+  }
+  return spans;
+}
+
+Status TraceStore::ResolveParent(Span& span) {
+  // The parent is usually a stored row's top span; a nested one needs the whole trace.
+  std::vector<Span> candidates;
+  {
+    CK_ASSIGN_OR_RETURN(auto select, writer_->Prepare("SELECT format, doc FROM spans WHERE "
+                                                      "trace_id = ?1 AND id = ?2"));
+    select->BindText(1, span.trace_id);
+    select->BindText(2, span.parent_id);
+    CK_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (row) DecodeRow(select->ColumnInt(0), select->ColumnText(1), candidates);
+  }
+  if (candidates.empty() || candidates.front().service.empty()) {
+    CK_ASSIGN_OR_RETURN(candidates, LoadTrace(*writer_, span.trace_id));
+    ResolveWithinBatch(candidates);
+  }
+  for (const Span& candidate : candidates) {
+    if (candidate.id != span.parent_id || candidate.service.empty()) continue;
+    span.service = candidate.service;
+    span.segment_id = candidate.segment_id;
+    break;
+  }
   return Status::Ok();
 }
 
 Status TraceStore::Write(std::vector<Span>& spans) {
-  if (spans.empty()) return Status::Ok();
-  ResolveWithinBatch(spans);
+  std::vector<TraceWrite> writes(1);
+  writes[0].spans = std::move(spans);
+  Status status = Write(writes);
+  spans = std::move(writes[0].spans);
+  return status;
+}
+
+Status TraceStore::Write(std::vector<TraceWrite>& writes) {
+  std::vector<Span*> all;
+  for (TraceWrite& write : writes) {
+    for (Span& span : write.spans) all.push_back(&span);
+  }
+  if (all.empty()) return Status::Ok();
+  ResolveWithin(all);
   std::lock_guard lock(write_mutex_);
   CK_RETURN_IF_ERROR(writer_->Exec("BEGIN"));
   uint64_t written = 0;
   uint64_t replaced = 0;
-  uint64_t added = 0;
+  int64_t added = 0;
   // Per trace in this batch: first start, last end, spans added.
   struct TraceDelta {
     int64_t start_us = INT64_MAX;
@@ -108,45 +168,78 @@ Status TraceStore::Write(std::vector<Span>& spans) {
     int64_t added = 0;
   };
   std::unordered_map<std::string, TraceDelta> traces;
+  // Stores one row: a whole document (`span_count` spans, `top` its top span) or one span.
+  auto store_row = [&](const Span& top, int64_t format, int64_t span_count, const std::string& text,
+                       double end_time) -> Status {
+    // New rows (the common case) take one statement; an existing one is only replaced when it
+    // is in progress and the new one is not.
+    CK_ASSIGN_OR_RETURN(auto insert,
+                        writer_->Prepare("INSERT OR IGNORE INTO spans (trace_id, id, in_progress, "
+                                         "start_us, format, spans, doc) VALUES (?1, ?2, ?3, ?4, "
+                                         "?5, ?6, ?7)"));
+    insert->BindText(1, top.trace_id);
+    insert->BindText(2, top.id);
+    insert->BindInt(3, top.in_progress ? 1 : 0);
+    insert->BindInt(4, Micros(top.start_time));
+    insert->BindInt(5, format);
+    insert->BindInt(6, span_count);
+    insert->BindText(7, text);
+    CK_RETURN_IF_ERROR(insert->Run());
+    int64_t delta = span_count;
+    if (writer_->Changes() != 1) {
+      if (top.in_progress) return Status::Ok();
+      int64_t previous = 0;
+      {
+        CK_ASSIGN_OR_RETURN(auto old, writer_->Prepare("SELECT spans FROM spans WHERE trace_id = "
+                                                       "?1 AND id = ?2 AND in_progress = 1"));
+        old->BindText(1, top.trace_id);
+        old->BindText(2, top.id);
+        CK_ASSIGN_OR_RETURN(bool row, old->Step());
+        if (!row) return Status::Ok();  // a duplicate of a complete row
+        previous = old->ColumnInt(0);
+      }
+      CK_ASSIGN_OR_RETURN(auto update,
+                          writer_->Prepare("UPDATE spans SET in_progress = 0, start_us = ?3, "
+                                           "format = ?4, spans = ?5, doc = ?6 WHERE trace_id = ?1 "
+                                           "AND id = ?2"));
+      update->BindText(1, top.trace_id);
+      update->BindText(2, top.id);
+      update->BindInt(3, Micros(top.start_time));
+      update->BindInt(4, format);
+      update->BindInt(5, span_count);
+      update->BindText(6, text);
+      CK_RETURN_IF_ERROR(update->Run());
+      ++replaced;
+      delta = span_count - previous;
+    }
+    written += static_cast<uint64_t>(span_count);
+    added += delta;
+    TraceDelta& trace = traces[top.trace_id];
+    trace.start_us = std::min(trace.start_us, Micros(top.start_time));
+    trace.end_us = std::max(trace.end_us, Micros(std::max(end_time, top.start_time)));
+    trace.added += delta;
+    return Status::Ok();
+  };
   Status status = [&]() -> Status {
-    for (Span& span : spans) {
-      if (span.kind == SpanKind::kSubsegment && span.service.empty()) {
-        CK_RETURN_IF_ERROR(ResolveParent(span));
+    for (TraceWrite& write : writes) {
+      if (write.spans.empty()) continue;
+      for (Span& span : write.spans) {
+        if (span.kind == SpanKind::kSubsegment && span.service.empty()) {
+          CK_RETURN_IF_ERROR(ResolveParent(span));
+        }
       }
-      const std::string document = StoredSpanJson(span).dump();
-      // New spans (the common case) take one statement; an existing one is only replaced when
-      // it is in progress and the new document is not.
-      CK_ASSIGN_OR_RETURN(
-          auto insert, writer_->Prepare("INSERT OR IGNORE INTO spans (trace_id, id, "
-                                        "in_progress, start_us, doc) VALUES (?1, ?2, ?3, ?4, ?5)"));
-      insert->BindText(1, span.trace_id);
-      insert->BindText(2, span.id);
-      insert->BindInt(3, span.in_progress ? 1 : 0);
-      insert->BindInt(4, Micros(span.start_time));
-      insert->BindText(5, document);
-      CK_RETURN_IF_ERROR(insert->Run());
-      const bool inserted = writer_->Changes() == 1;
-      if (!inserted) {
-        if (span.in_progress) continue;
-        CK_ASSIGN_OR_RETURN(auto update,
-                            writer_->Prepare("UPDATE spans SET in_progress = 0, start_us = ?3, "
-                                             "doc = ?4 WHERE trace_id = ?1 AND id = ?2 AND "
-                                             "in_progress = 1"));
-        update->BindText(1, span.trace_id);
-        update->BindText(2, span.id);
-        update->BindInt(3, Micros(span.start_time));
-        update->BindText(4, document);
-        CK_RETURN_IF_ERROR(update->Run());
-        if (writer_->Changes() == 0) continue;  // a duplicate of a complete span
-        ++replaced;
-      } else {
-        ++added;
+      if (!write.document.empty()) {
+        double end_time = 0;
+        for (const Span& span : write.spans) end_time = std::max(end_time, span.end_time);
+        CK_RETURN_IF_ERROR(store_row(write.spans.front(), kFormatXRayDocument,
+                                     static_cast<int64_t>(write.spans.size()), write.document,
+                                     end_time));
+        continue;
       }
-      ++written;
-      TraceDelta& delta = traces[span.trace_id];
-      delta.start_us = std::min(delta.start_us, Micros(span.start_time));
-      delta.end_us = std::max(delta.end_us, Micros(std::max(span.end_time, span.start_time)));
-      delta.added += inserted ? 1 : 0;
+      for (const Span& span : write.spans) {
+        CK_RETURN_IF_ERROR(
+            store_row(span, kFormatSpan, 1, StoredSpanJson(span).dump(), span.end_time));
+      }
     }
     for (const auto& [trace_id, delta] : traces) {
       CK_ASSIGN_OR_RETURN(
@@ -172,7 +265,8 @@ Status TraceStore::Write(std::vector<Span>& spans) {
   std::lock_guard stats_lock(stats_mutex_);
   stats_.spans_written += written;
   stats_.spans_replaced += replaced;
-  stats_.spans_stored += added;
+  stats_.spans_stored = static_cast<uint64_t>(
+      std::max<int64_t>(0, static_cast<int64_t>(stats_.spans_stored) + added));
   return Status::Ok();
 }
 
@@ -180,16 +274,7 @@ Result<std::vector<Span>> TraceStore::GetTrace(const std::string& trace_id) {
   std::vector<Span> spans;
   {
     std::lock_guard lock(read_mutex_);
-    CK_ASSIGN_OR_RETURN(auto select, reader_->Prepare("SELECT doc FROM spans WHERE trace_id = ?1"));
-    select->BindText(1, trace_id);
-    while (true) {
-      CK_ASSIGN_OR_RETURN(bool row, select->Step());
-      if (!row) break;
-      nlohmann::json stored =
-          nlohmann::json::parse(select->ColumnText(0), nullptr, /*allow_exceptions=*/false);
-      auto span = SpanFromStoredJson(stored);
-      if (span.ok()) spans.push_back(std::move(*span));
-    }
+    CK_ASSIGN_OR_RETURN(spans, LoadTrace(*reader_, trace_id));
   }
   if (spans.empty()) return NotFound("trace " + trace_id + " not found");
   ResolveWithinBatch(spans);
@@ -228,10 +313,17 @@ Result<std::vector<TraceRef>> TraceStore::TracesInWindow(double start, double en
 
 Status TraceStore::DeleteTraces(const std::vector<std::string>& trace_ids) {
   for (const std::string& trace_id : trace_ids) {
+    uint64_t removed = 0;
+    {
+      CK_ASSIGN_OR_RETURN(auto count, writer_->Prepare("SELECT coalesce(sum(spans), 0) FROM spans "
+                                                       "WHERE trace_id = ?1"));
+      count->BindText(1, trace_id);
+      CK_ASSIGN_OR_RETURN(bool row, count->Step());
+      if (row) removed = static_cast<uint64_t>(count->ColumnInt(0));
+    }
     CK_ASSIGN_OR_RETURN(auto spans, writer_->Prepare("DELETE FROM spans WHERE trace_id = ?1"));
     spans->BindText(1, trace_id);
     CK_RETURN_IF_ERROR(spans->Run());
-    const uint64_t removed = static_cast<uint64_t>(writer_->Changes());
     CK_ASSIGN_OR_RETURN(auto trace, writer_->Prepare("DELETE FROM traces WHERE trace_id = ?1"));
     trace->BindText(1, trace_id);
     CK_RETURN_IF_ERROR(trace->Run());

@@ -1,10 +1,13 @@
 // TraceStore: durable, bounded storage of spans in SQLite, keyed for trace-by-id reads.
 //
-// Rows: spans(trace_id, id) -> the span in its stored JSON form (see xray_document.h), and
+// Rows: spans(trace_id, id) -> either an X-Ray document exactly as received (a segment with its
+// nested subsegments, or an independent subsegment; id = the document's top id; decoded again on
+// read) or one span in its stored JSON form (see xray_document.h), e.g. from OTLP; and
 // traces(trace_id) -> first start, last end and span count, indexed by start time for window
-// queries. Write() stores a batch in one transaction. A complete span replaces an in-progress one
-// with the same id, never the other way round. An independent subsegment (no service yet) takes
-// its service and segment from its parent span when the parent is stored.
+// queries. Keeping X-Ray documents whole makes ingest one row and no re-serialisation per
+// datagram. Write() stores a batch in one transaction. A complete document/span replaces an
+// in-progress one with the same id, never the other way round. An independent subsegment (no
+// service yet) takes its service and segment from its parent span when the parent is stored.
 //
 // Retention: EnforceRetention() deletes whole traces that started before now - retention, then
 // the oldest traces until at most max_spans spans remain; deletions are counted.
@@ -41,6 +44,13 @@ struct TraceRef {
   double end_time = 0;
 };
 
+// One unit of ingest: the spans of an X-Ray document with the document's text, or spans from
+// elsewhere (no text; each is stored on its own).
+struct TraceWrite {
+  std::vector<Span> spans;
+  std::string document;
+};
+
 struct TraceStoreStats {
   uint64_t spans_written = 0;
   uint64_t spans_replaced = 0;  // in-progress spans completed
@@ -53,6 +63,8 @@ class TraceStore {
   static Result<std::unique_ptr<TraceStore>> Open(const TraceStoreOptions& options);
 
   // Stores a batch atomically. Spans are updated in place (resolved service/segment).
+  Status Write(std::vector<TraceWrite>& writes);
+  // Stores spans that came without a document, each on its own.
   Status Write(std::vector<Span>& spans);
   // Every span of the trace, in start-time order; NotFound when none is stored.
   Result<std::vector<Span>> GetTrace(const std::string& trace_id);
@@ -75,6 +87,8 @@ class TraceStore {
   TraceStore(TraceStoreOptions options, std::unique_ptr<SqliteDatabase> writer,
              std::unique_ptr<SqliteDatabase> reader);
   Status ResolveParent(Span& span);
+  // Every span stored for the trace on `database` (unsorted, unresolved).
+  static Result<std::vector<Span>> LoadTrace(SqliteDatabase& database, const std::string& trace_id);
   Status DeleteTraces(const std::vector<std::string>& trace_ids);
 
   TraceStoreOptions options_;

@@ -159,6 +159,69 @@ TEST_F(TraceStoreTest, RetentionDeletesOldTracesAndKeepsTheSizeBound) {
   EXPECT_EQ(store->stats().traces_expired, 500u);
 }
 
+// An X-Ray document is stored as received (one row) and read back as its spans.
+TraceWrite DocumentWrite(nlohmann::json document) {
+  auto spans = DecodeSegmentJson(document);
+  EXPECT_TRUE(spans.ok()) << spans.status().message();
+  return TraceWrite{spans.ok() ? std::move(*spans) : std::vector<Span>{}, document.dump()};
+}
+
+nlohmann::json RegisterDocument(bool in_progress, int subsegments) {
+  nlohmann::json document = {{"name", "register-api"},
+                             {"id", SpanId(1)},
+                             {"trace_id", TraceId(1)},
+                             {"start_time", 1000.0},
+                             {"subsegments", nlohmann::json::array()}};
+  if (in_progress) {
+    document["in_progress"] = true;
+  } else {
+    document["end_time"] = 1000.5;
+  }
+  for (int i = 0; i < subsegments; ++i) {
+    document["subsegments"].push_back({{"name", "DynamoDB"},
+                                       {"id", SpanId(10 + i)},
+                                       {"namespace", "aws"},
+                                       {"start_time", 1000.1},
+                                       {"end_time", 1000.2}});
+  }
+  return document;
+}
+
+TEST_F(TraceStoreTest, DocumentsAreStoredWholeAndReplacedWhenComplete) {
+  auto store = Open();
+  std::vector<TraceWrite> first = {DocumentWrite(RegisterDocument(true, 1))};
+  ASSERT_TRUE(store->Write(first).ok());
+  EXPECT_EQ(store->stats().spans_stored, 2u);
+  std::vector<TraceWrite> done = {DocumentWrite(RegisterDocument(false, 3))};
+  ASSERT_TRUE(store->Write(done).ok());
+  std::vector<TraceWrite> late = {DocumentWrite(RegisterDocument(true, 1))};
+  ASSERT_TRUE(store->Write(late).ok());
+  auto trace = store->GetTrace(TraceId(1));
+  ASSERT_TRUE(trace.ok());
+  ASSERT_EQ(trace->size(), 4u);
+  EXPECT_FALSE((*trace)[0].in_progress);
+  for (const Span& span : *trace) EXPECT_EQ(span.service, "register-api");
+  EXPECT_EQ(store->stats().spans_stored, 4u);
+
+  // An independent subsegment whose parent is nested inside the stored document.
+  nlohmann::json independent = {{"type", "subsegment"},
+                                {"name", "inner"},
+                                {"id", SpanId(99)},
+                                {"trace_id", TraceId(1)},
+                                {"parent_id", SpanId(11)},
+                                {"start_time", 1000.15},
+                                {"end_time", 1000.16}};
+  std::vector<TraceWrite> streamed = {DocumentWrite(independent)};
+  ASSERT_TRUE(store->Write(streamed).ok());
+  EXPECT_EQ(streamed[0].spans[0].service, "register-api");
+  EXPECT_EQ(streamed[0].spans[0].segment_id, SpanId(1));
+  EXPECT_EQ(store->GetTrace(TraceId(1))->size(), 5u);
+
+  // Retention accounts for every span of a document row.
+  ASSERT_TRUE(store->EnforceRetention(1'000'000).ok());
+  EXPECT_EQ(store->stats().spans_stored, 0u);
+}
+
 TEST_F(TraceStoreTest, SettingsArePersistedByPrefix) {
   auto store = Open();
   ASSERT_TRUE(store->PutSetting("group/slow", "responsetime > 1").ok());

@@ -241,7 +241,7 @@ json DocumentFields(const Span& span) {
 
 }  // namespace
 
-Result<std::vector<Span>> DecodeDatagram(std::string_view datagram) {
+Result<std::vector<Span>> DecodeDatagram(std::string_view datagram, std::string_view* document) {
   if (datagram.size() > kMaxDatagramBytes) {
     return InvalidArgument("datagram larger than 64 KiB");
   }
@@ -259,6 +259,7 @@ Result<std::vector<Span>> DecodeDatagram(std::string_view datagram) {
       return InvalidArgument("bad daemon header, expected {\"format\":\"json\",\"version\":1}");
     }
   }
+  if (document != nullptr) *document = datagram.substr(newline + 1);
   return DecodeSegmentDocument(datagram.substr(newline + 1));
 }
 

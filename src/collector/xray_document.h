@@ -34,7 +34,9 @@ inline constexpr std::string_view kDaemonHeader = R"({"format":"json","version":
 inline constexpr size_t kMaxDatagramBytes = 64 * 1024;
 inline constexpr int kMaxSubsegmentDepth = 64;
 
-Result<std::vector<Span>> DecodeDatagram(std::string_view datagram);
+// `document`, when given, is set to the document's text within `datagram`.
+Result<std::vector<Span>> DecodeDatagram(std::string_view datagram,
+                                         std::string_view* document = nullptr);
 Result<std::vector<Span>> DecodeSegmentDocument(std::string_view document);
 Result<std::vector<Span>> DecodeSegmentJson(nlohmann::json document);
 
