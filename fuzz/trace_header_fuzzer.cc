@@ -32,8 +32,8 @@ void CheckHeaderSafe(std::string_view value) {
 void FuzzAmzn(std::string_view text) {
   auto context = telemetry::ParseAmznTraceId(text);
   if (!context) return;
-  Check(telemetry::IsValidXRayTraceId(context->trace_id));
-  Check(context->parent_id.empty() || telemetry::IsValidSpanId(context->parent_id));
+  Check(ck::IsValidXRayTraceId(context->trace_id));
+  Check(context->parent_id.empty() || ck::IsValidSpanId(context->parent_id));
   std::string formatted = telemetry::FormatAmznTraceId(*context);
   CheckHeaderSafe(formatted);
   auto again = telemetry::ParseAmznTraceId(formatted);
@@ -46,8 +46,8 @@ void FuzzAmzn(std::string_view text) {
 void FuzzTraceparent(std::string_view traceparent, std::string_view tracestate) {
   auto context = telemetry::ParseTraceparent(traceparent, tracestate);
   if (!context) return;
-  Check(telemetry::IsValidXRayTraceId(context->trace_id));
-  Check(telemetry::IsValidSpanId(context->parent_id));
+  Check(ck::IsValidXRayTraceId(context->trace_id));
+  Check(ck::IsValidSpanId(context->parent_id));
   CheckHeaderSafe(context->tracestate);
   std::string formatted = telemetry::FormatTraceparent(*context);
   Check(formatted.size() == 55);

@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "collector/xray_document.h"
-#include "telemetry/trace_context.h"
+#include "collector/model/xray_document.h"
+#include "core/hex.h"
 
 namespace {
 
@@ -30,8 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   Check(!spans->empty());
   for (const Span& span : *spans) {
-    Check(ck::telemetry::IsValidXRayTraceId(span.trace_id));
-    Check(ck::telemetry::IsValidSpanId(span.id));
+    Check(ck::IsValidXRayTraceId(span.trace_id));
+    Check(ck::IsValidSpanId(span.id));
     Check(!span.name.empty());
     auto back = SpanFromStoredJson(StoredSpanJson(span));
     Check(back.ok());

@@ -17,7 +17,7 @@
 #include "collector/service_graph.h"
 #include "collector/trace_store.h"
 #include "collector/xray_api.h"
-#include "collector/xray_document.h"
+#include "collector/model/xray_document.h"
 #include "core/logger.h"
 #include "http/offload.h"
 #include "http/server.h"

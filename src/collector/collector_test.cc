@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "collector/xray_document.h"
+#include "collector/model/xray_document.h"
 #include "http/client.h"
 #include "http/url.h"
 

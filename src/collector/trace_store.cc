@@ -5,7 +5,7 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "collector/xray_document.h"
+#include "collector/model/xray_document.h"
 
 namespace ck::collector {
 namespace {

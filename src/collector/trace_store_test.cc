@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "collector/xray_document.h"
+#include "collector/model/xray_document.h"
 
 namespace ck::collector {
 namespace {

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <set>
 
+#include "collector/model/xray_document.h"
 #include "collector/query/filter_expression.h"
 #include "collector/query/trace_summary.h"
-#include "collector/xray_document.h"
 #include "core/crypto.h"
 #include "telemetry/segment.h"
 #include "telemetry/trace_context.h"
@@ -80,8 +80,7 @@ Result<TraceRef> DecodeToken(const std::string& token) {
     return InvalidArgument("NextToken is not valid");
   }
   ref.trace_id = token.substr(colon + 1);
-  if (!telemetry::IsValidXRayTraceId(ref.trace_id))
-    return InvalidArgument("NextToken is not valid");
+  if (!IsValidXRayTraceId(ref.trace_id)) return InvalidArgument("NextToken is not valid");
   return ref;
 }
 

@@ -1,4 +1,5 @@
-// Small ASCII helpers for ids written in hexadecimal (trace ids, span ids, request ids).
+// Small ASCII helpers for ids written in hexadecimal (trace ids, span ids, request ids), and the
+// shape checks for X-Ray trace and span ids shared by the tracer and the collector.
 //
 //   if (IsAllHex(id) && !IsAllZeros(id)) id = AsciiLower(id);
 //
@@ -34,6 +35,18 @@ inline std::string AsciiLower(std::string_view text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
+}
+
+// An X-Ray trace id: "1-" + 8 hex digits (epoch seconds) + "-" + 24 hex digits, either case
+// (parsers normalise to lower case, because some clients send upper case).
+inline bool IsValidXRayTraceId(std::string_view id) {
+  return id.size() == 35 && id[0] == '1' && id[1] == '-' && id[10] == '-' &&
+         IsAllHex(id.substr(2, 8)) && IsAllHex(id.substr(11));
+}
+
+// A span (segment) id: 16 hex digits, either case, not all zeros.
+inline bool IsValidSpanId(std::string_view id) {
+  return id.size() == 16 && IsAllHex(id) && !IsAllZeros(id);
 }
 
 }  // namespace ck

@@ -66,15 +66,6 @@ std::string NewSpanId(RandomSource& random) {
   return Hex64(value);
 }
 
-bool IsValidXRayTraceId(std::string_view id) {
-  return id.size() == 35 && id[0] == '1' && id[1] == '-' && id[10] == '-' &&
-         IsAllHex(id.substr(2, 8)) && IsAllHex(id.substr(11));
-}
-
-bool IsValidSpanId(std::string_view id) {
-  return id.size() == 16 && IsAllHex(id) && !IsAllZeros(id);
-}
-
 std::optional<std::string> XRayToW3cTraceId(std::string_view xray_id) {
   if (!IsValidXRayTraceId(xray_id)) return std::nullopt;
   std::string out = AsciiLower(xray_id.substr(2, 8)) + AsciiLower(xray_id.substr(11));

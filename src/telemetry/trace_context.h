@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/hex.h"
 #include "http/message.h"
 #include "telemetry/random_source.h"
 
@@ -64,11 +65,7 @@ struct TraceContext {
 std::string NewTraceId(WallTime now, RandomSource& random);
 // 16 lower-case hex, never all zero.
 std::string NewSpanId(RandomSource& random);
-// "1-xxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx", lower-case hex (upper-case is accepted by parsers and
-// normalised, because some clients send it).
-bool IsValidXRayTraceId(std::string_view id);
-// 16 hex, not all zero.
-bool IsValidSpanId(std::string_view id);
+// IsValidXRayTraceId and IsValidSpanId (core/hex.h) check id shapes.
 // X-Ray "1-5759e988-bd862e3fe1be46a994272793" <-> W3C "5759e988bd862e3fe1be46a994272793".
 std::optional<std::string> XRayToW3cTraceId(std::string_view xray_id);
 std::optional<std::string> W3cToXRayTraceId(std::string_view w3c_id);

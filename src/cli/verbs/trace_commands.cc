@@ -226,7 +226,7 @@ Status Traces(const XRayFlags& flags, const std::vector<std::string>& filter_wor
 
 Status Trace(const XRayFlags& flags, const std::string& given_id) {
   std::string id = given_id;
-  if (!telemetry::IsValidXRayTraceId(id)) {
+  if (!IsValidXRayTraceId(id)) {
     // Log lines and traceparent headers may carry the W3C form of the same id.
     std::optional<std::string> converted = telemetry::W3cToXRayTraceId(id);
     if (!converted) {

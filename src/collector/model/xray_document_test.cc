@@ -1,4 +1,4 @@
-#include "collector/xray_document.h"
+#include "collector/model/xray_document.h"
 
 #include <gtest/gtest.h>
 

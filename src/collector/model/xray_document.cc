@@ -1,4 +1,4 @@
-#include "collector/xray_document.h"
+#include "collector/model/xray_document.h"
 
 #include <fmt/format.h>
 
@@ -7,14 +7,13 @@
 #include <unordered_map>
 
 #include "core/hex.h"
-#include "telemetry/trace_context.h"
 
 namespace ck::collector {
 namespace {
 
 using nlohmann::json;
 
-bool IsLowerHexId(std::string_view id) { return telemetry::IsValidSpanId(id); }
+bool IsLowerHexId(std::string_view id) { return IsValidSpanId(id); }
 
 std::string StringField(const json& object, const char* key) {
   auto it = object.find(key);
@@ -275,7 +274,7 @@ Result<std::vector<Span>> DecodeSegmentJson(json document) {
   Span top;
   CK_RETURN_IF_ERROR(ReadCommon(document, top));
   top.trace_id = IdField(document, "trace_id");
-  if (!telemetry::IsValidXRayTraceId(top.trace_id)) {
+  if (!IsValidXRayTraceId(top.trace_id)) {
     return Invalid("trace_id must look like 1-5759e988-bd862e3fe1be46a994272793", top.id);
   }
   top.parent_id = IdField(document, "parent_id");
