@@ -70,7 +70,7 @@
 #include "collector/otlp/otlp_trace_json.h"
 #include "collector/otlp/otlp_trace_protobuf.h"
 #include "collector/otlp/otlp_trace_request.h"
-#include "collector/xray_document.h"
+#include "collector/model/xray_document.h"
 #include "core/status.h"
 #include "telemetry/segment.h"
 
