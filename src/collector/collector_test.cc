@@ -218,6 +218,18 @@ TEST_F(CollectorTest, RejectsBadRequestsInXRayShape) {
   auto [status, error] = Call("/TraceSummaries", {{"StartTime", "yesterday"}});
   EXPECT_EQ(status, 400);
   EXPECT_NE(error.value("Message", ""), "");
+  // Mistyped fields are the caller's error, never a crash of the query thread.
+  for (const json& body :
+       {json{{"GroupName", 5}}, json{{"GroupName", "g"}, {"FilterExpression", 7}},
+        json{{"SamplingStatisticsDocuments", {{{"RuleName", 1}, {"ClientID", 2}}}}}}) {
+    for (const char* path : {"/CreateGroup", "/GetGroup", "/SamplingTargets"}) {
+      auto [typed, typed_error] = Call(path, body);
+      EXPECT_GE(typed, 400) << path << " " << body.dump();
+      EXPECT_LT(typed, 500) << path << " " << body.dump();
+    }
+  }
+  auto [still, still_rules] = Call("/GetSamplingRules", json::object());
+  EXPECT_EQ(still, 200);
   auto [unknown, unknown_error] = Call("/Nope", json::object());
   EXPECT_EQ(unknown, 404);
   auto [too_many, too_many_error] =

@@ -137,24 +137,20 @@ http::HttpResponse XRayApi::Handle(const http::HttpRequest& request) {
     }
   }
   Result<json> answer = NotFound("");
-  if (path == "/ServiceGraph") {
-    answer = GetServiceGraph(body);
-  } else if (path == "/TraceSummaries") {
-    answer = GetTraceSummaries(body);
-  } else if (path == "/Traces") {
-    answer = BatchGetTraces(body);
-  } else if (path == "/TraceGraph") {
-    answer = GetTraceGraph(body);
-  } else if (path == "/CreateGroup" || path == "/GetGroup" || path == "/Groups" ||
-             path == "/UpdateGroup" || path == "/DeleteGroup") {
-    answer = Groups(path.substr(1), body);
-  } else if (path == "/GetSamplingRules") {
-    answer = GetSamplingRules();
-  } else if (path == "/SamplingTargets") {
-    answer = SamplingTargets(body);
-  } else {
+  try {
+    answer = Dispatch(path, body);
+  } catch (const json::exception& error) {
+    // A field of the wrong type (e.g. "GroupName": 5) read with a typed accessor.
+    return ErrorResponse(http::HttpStatus::bad_request, "InvalidRequestException",
+                         std::string("a request field has the wrong type: ") + error.what(),
+                         version);
+  } catch (const std::exception& error) {
+    return ErrorResponse(http::HttpStatus::internal_server_error, "ThrottledException",
+                         error.what(), version);
+  }
+  if (!answer.ok() && answer.status().code() == StatusCode::kUnimplemented) {
     return ErrorResponse(http::HttpStatus::not_found, "UnknownOperationException",
-                         "no X-Ray operation at " + path, version);
+                         answer.status().message(), version);
   }
   if (!answer.ok()) {
     const Status& status = answer.status();
@@ -175,6 +171,26 @@ http::HttpResponse XRayApi::Handle(const http::HttpRequest& request) {
   }
   return http::MakeResponse(http::HttpStatus::ok, "application/json", answer->dump() + "\n",
                             version);
+}
+
+Result<json> XRayApi::Dispatch(const std::string& path, const json& body) {
+  if (path == "/ServiceGraph") {
+    return GetServiceGraph(body);
+  } else if (path == "/TraceSummaries") {
+    return GetTraceSummaries(body);
+  } else if (path == "/Traces") {
+    return BatchGetTraces(body);
+  } else if (path == "/TraceGraph") {
+    return GetTraceGraph(body);
+  } else if (path == "/CreateGroup" || path == "/GetGroup" || path == "/Groups" ||
+             path == "/UpdateGroup" || path == "/DeleteGroup") {
+    return Groups(path.substr(1), body);
+  } else if (path == "/GetSamplingRules") {
+    return GetSamplingRules();
+  } else if (path == "/SamplingTargets") {
+    return SamplingTargets(body);
+  }
+  return Unimplemented("no X-Ray operation at " + path);
 }
 
 Result<std::string> XRayApi::GroupFilter(const std::string& name) {

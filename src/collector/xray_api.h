@@ -44,6 +44,8 @@ class XRayApi {
   static constexpr size_t kTracesScannedPerPage = 5000;
 
  private:
+  // Unimplemented for an unknown path. May throw nlohmann::json::exception on mistyped fields.
+  Result<nlohmann::json> Dispatch(const std::string& path, const nlohmann::json& body);
   Result<nlohmann::json> GetServiceGraph(const nlohmann::json& body);
   Result<nlohmann::json> GetTraceSummaries(const nlohmann::json& body);
   Result<nlohmann::json> BatchGetTraces(const nlohmann::json& body);

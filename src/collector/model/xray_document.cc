@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/hex.h"
 
@@ -253,8 +254,10 @@ Result<std::vector<Span>> DecodeDatagram(std::string_view datagram, std::string_
   if (header != kDaemonHeader) {
     // Accept the header with insignificant whitespace, as the SDKs' encoders may differ.
     json parsed = json::parse(header, nullptr, /*allow_exceptions=*/false);
-    if (!parsed.is_object() || parsed.value("format", "") != "json" ||
-        !parsed.contains("version") || parsed["version"] != 1) {
+    // StringField, not value(): value() throws when "format" is not a string.
+    auto version = parsed.is_object() ? parsed.find("version") : parsed.end();
+    if (!parsed.is_object() || StringField(parsed, "format") != "json" ||
+        version == parsed.end() || *version != 1) {
       return InvalidArgument("bad daemon header, expected {\"format\":\"json\",\"version\":1}");
     }
   }
@@ -295,6 +298,13 @@ Result<std::vector<Span>> DecodeSegmentJson(json document) {
   const std::string top_id = top.id;
   spans.push_back(std::move(top));
   CK_RETURN_IF_ERROR(Flatten(std::move(children), enclosing, top_id, 1, spans));
+  // Parent links are ids: one id used twice would make the document's tree ambiguous.
+  std::unordered_set<std::string_view> ids;
+  for (const Span& span : spans) {
+    if (!ids.insert(span.id).second) {
+      return Invalid("the id is used by more than one (sub)segment of the document", span.id);
+    }
+  }
   return spans;
 }
 
@@ -338,13 +348,19 @@ std::vector<json> AssembleSegmentDocuments(const std::vector<Span>& spans) {
     if (span.kind == SpanKind::kSubsegment) children[span.parent_id].push_back(&span);
   }
   // Builds a document with its descendants; depth-limited like the decoder.
+  // Each span is placed once: ids repeated across documents of a trace must not make a cycle
+  // (or an exponential tree) out of parent links.
+  std::unordered_set<const Span*> placed;
   std::function<json(const Span&, int)> build = [&](const Span& span, int depth) {
+    placed.insert(&span);
     json document = DocumentFields(span);
     auto it = children.find(span.id);
     if (it != children.end() && depth < kMaxSubsegmentDepth) {
       json nested = json::array();
-      for (const Span* child : it->second) nested.push_back(build(*child, depth + 1));
-      document["subsegments"] = std::move(nested);
+      for (const Span* child : it->second) {
+        if (placed.count(child) == 0) nested.push_back(build(*child, depth + 1));
+      }
+      if (!nested.empty()) document["subsegments"] = std::move(nested);
     }
     return document;
   };

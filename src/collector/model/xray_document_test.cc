@@ -161,6 +161,9 @@ TEST(XRayDocumentTest, ChecksTheDaemonHeader) {
   EXPECT_FALSE(DecodeDatagram(body).ok());
   EXPECT_FALSE(DecodeDatagram("{\"format\":\"json\",\"version\":2}\n" + body).ok());
   EXPECT_FALSE(DecodeDatagram("{\"format\":\"xml\",\"version\":1}\n" + body).ok());
+  // Found by fuzzing: a non-string format threw from the header check.
+  EXPECT_FALSE(DecodeDatagram("{ \"format\" :1 }\r\n" + body).ok());
+  EXPECT_FALSE(DecodeDatagram("[1]\n" + body).ok());
   EXPECT_FALSE(DecodeDatagram(std::string(kDaemonHeader) + "\n{not json").ok());
   EXPECT_FALSE(DecodeDatagram(std::string(kDaemonHeader) + "\n" + std::string(70000, ' ')).ok());
 }
@@ -176,6 +179,37 @@ TEST(XRayDocumentTest, RejectsNestingBeyondTheLimit) {
     cursor = &(*cursor)["subsegments"][0];
   }
   EXPECT_EQ(DecodeSegmentJson(document).status().code(), StatusCode::kInvalidArgument);
+}
+
+// Found by fuzzing: a repeated id made the reassembled tree contain spans twice.
+TEST(XRayDocumentTest, RejectsAnIdUsedTwiceInOneDocument) {
+  nlohmann::json document = RegisterSegment();
+  document["subsegments"][1]["id"] = document["subsegments"][0]["id"];
+  auto spans = DecodeSegmentJson(document);
+  ASSERT_EQ(spans.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(spans.status().message().find("more than one"), std::string::npos);
+}
+
+TEST(XRayDocumentTest, AssemblyPlacesEachSpanOnceEvenWithCyclicParents) {
+  auto spans = DecodeSegmentJson(RegisterSegment());
+  ASSERT_TRUE(spans.ok());
+  // Two subsegments of different documents that name each other as parent, and one that names
+  // the segment: nothing may be duplicated or loop.
+  Span a = (*spans)[1];
+  Span b = (*spans)[2];
+  a.id = "aaaaaaaaaaaaaaa1";
+  a.parent_id = "aaaaaaaaaaaaaaa2";
+  b.id = "aaaaaaaaaaaaaaa2";
+  b.parent_id = "aaaaaaaaaaaaaaa1";
+  spans->push_back(a);
+  spans->push_back(b);
+  size_t total = 0;
+  std::function<void(const nlohmann::json&)> count = [&](const nlohmann::json& document) {
+    ++total;
+    for (const auto& child : document.value("subsegments", nlohmann::json::array())) count(child);
+  };
+  for (const auto& document : AssembleSegmentDocuments(*spans)) count(document);
+  EXPECT_EQ(total, 3u);  // the segment and its two subsegments; the cycle has no root
 }
 
 TEST(XRayDocumentTest, StoredFormRoundTripsEveryField) {
