@@ -65,12 +65,12 @@
 #include <thread>
 #include <vector>
 
+#include "collector/model/xray_document.h"
 #include "collector/otlp/otlp_http.h"
 #include "collector/otlp/otlp_trace_decoder.h"
 #include "collector/otlp/otlp_trace_json.h"
 #include "collector/otlp/otlp_trace_protobuf.h"
 #include "collector/otlp/otlp_trace_request.h"
-#include "collector/model/xray_document.h"
 #include "core/status.h"
 #include "telemetry/segment.h"
 

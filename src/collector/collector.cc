@@ -13,11 +13,11 @@
 #include <mutex>
 #include <thread>
 
+#include "collector/model/xray_document.h"
 #include "collector/otlp/otlp_http.h"
 #include "collector/service_graph.h"
 #include "collector/trace_store.h"
 #include "collector/xray_api.h"
-#include "collector/model/xray_document.h"
 #include "core/logger.h"
 #include "http/offload.h"
 #include "http/server.h"
@@ -298,42 +298,58 @@ Result<std::unique_ptr<Collector>> Collector::Start(asio::io_context& io,
   CK_ASSIGN_OR_RETURN(self.store, TraceStore::Open(store_options));
   self.api = std::make_unique<XRayApi>(*self.store, self.graph, self.options.sampling_rules);
 
-  // UDP first: with port 0 the TCP API takes the same number, as the X-Ray daemon does.
   boost::system::error_code bind_error;
   const auto address = asio::ip::make_address(self.options.host, bind_error);
   if (bind_error) return InvalidArgument("bad collector address '" + self.options.host + "'");
-  self.udp.open(address.is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), bind_error);
-  if (!bind_error) {
-    self.udp.set_option(asio::socket_base::receive_buffer_size(4 << 20), bind_error);
-    bind_error = {};
-    self.udp.bind(asio::ip::udp::endpoint(address, self.options.xray_port), bind_error);
+  http::ServerOptions api_options;
+  api_options.server_name = "ck-collector";
+  api_options.body_limit_bytes = 1 << 20;
+  auto make_api_server = [&self, &io, api_options] {
+    return std::make_unique<http::HttpServer>(
+        io, api_options, [&self](http::HttpRequest request) -> asio::awaitable<http::HttpResponse> {
+          if (request.target() == "/stats") {
+            co_return http::MakeResponse(http::HttpStatus::ok, "application/json",
+                                         self.Stats().dump() + "\n", request.version());
+          }
+          const http::HttpRequest* incoming = &request;
+          co_return co_await http::OffloadTo(self.query_io.get_executor(), [&self, incoming] {
+            return self.api->Handle(*incoming);
+          });
+        });
+  };
+  // UDP first, then the TCP API on the same number, as the X-Ray daemon does. With port 0 the
+  // number UDP got may be taken for TCP by another process: try another one.
+  constexpr int kPortAttempts = 20;
+  for (int attempt = 1;; ++attempt) {
+    boost::system::error_code ignored;
+    self.udp.close(ignored);
+    self.udp.open(address.is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), bind_error);
+    if (!bind_error) {
+      self.udp.set_option(asio::socket_base::receive_buffer_size(4 << 20), bind_error);
+      bind_error = {};
+      self.udp.bind(asio::ip::udp::endpoint(address, self.options.xray_port), bind_error);
+    }
+    if (bind_error) {
+      return Unavailable("cannot bind UDP " + self.options.host + ":" +
+                         std::to_string(self.options.xray_port) + ": " + bind_error.message());
+    }
+    const uint16_t xray_port = self.udp.local_endpoint().port();
+    self.api_server = make_api_server();
+    auto listening = self.api_server->Listen(self.options.host, xray_port);
+    if (listening.ok()) {
+      self.api_endpoint = *listening;
+      break;
+    }
+    if (self.options.xray_port != 0 || attempt == kPortAttempts) {
+      self.udp.close(ignored);
+      return listening.status();
+    }
   }
-  if (bind_error) {
-    return Unavailable("cannot bind UDP " + self.options.host + ":" +
-                       std::to_string(self.options.xray_port) + ": " + bind_error.message());
-  }
-  const uint16_t xray_port = self.udp.local_endpoint().port();
 
   self.query_guard.emplace(asio::make_work_guard(self.query_io));
   self.query_thread = std::thread([&self] { self.query_io.run(); });
   self.writer_thread = std::thread([&self] { self.WriterLoop(); });
   auto collector = std::unique_ptr<Collector>(new Collector(std::move(impl)));
-
-  http::ServerOptions api_options;
-  api_options.server_name = "ck-collector";
-  api_options.body_limit_bytes = 1 << 20;
-  self.api_server = std::make_unique<http::HttpServer>(
-      io, api_options, [&self](http::HttpRequest request) -> asio::awaitable<http::HttpResponse> {
-        if (request.target() == "/stats") {
-          co_return http::MakeResponse(http::HttpStatus::ok, "application/json",
-                                       self.Stats().dump() + "\n", request.version());
-        }
-        const http::HttpRequest* incoming = &request;
-        co_return co_await http::OffloadTo(self.query_io.get_executor(), [&self, incoming] {
-          return self.api->Handle(*incoming);
-        });
-      });
-  CK_ASSIGN_OR_RETURN(self.api_endpoint, self.api_server->Listen(self.options.host, xray_port));
   self.api_server->Start();
 
   if (self.options.otlp_port) {
@@ -359,7 +375,7 @@ Result<std::unique_ptr<Collector>> Collector::Start(asio::io_context& io,
   asio::co_spawn(io, self.ReceiveDatagrams(), asio::detached);
   Logger::Global().Info(
       "collector listening",
-      {{"xray_udp", self.options.host + ":" + std::to_string(xray_port)},
+      {{"xray_udp", self.options.host + ":" + std::to_string(self.udp.local_endpoint().port())},
        {"xray_api", "http://" + self.options.host + ":" + std::to_string(self.api_endpoint.port())},
        {"otlp", self.otlp_endpoint ? "http://" + self.options.host + ":" +
                                          std::to_string(self.otlp_endpoint->port())

@@ -204,12 +204,9 @@ TEST_F(TraceStoreTest, DocumentsAreStoredWholeAndReplacedWhenComplete) {
   EXPECT_EQ(store->stats().spans_stored, 4u);
 
   // An independent subsegment whose parent is nested inside the stored document.
-  nlohmann::json independent = {{"type", "subsegment"},
-                                {"name", "inner"},
-                                {"id", SpanId(99)},
-                                {"trace_id", TraceId(1)},
-                                {"parent_id", SpanId(11)},
-                                {"start_time", 1000.15},
+  nlohmann::json independent = {{"type", "subsegment"},    {"name", "inner"},
+                                {"id", SpanId(99)},        {"trace_id", TraceId(1)},
+                                {"parent_id", SpanId(11)}, {"start_time", 1000.15},
                                 {"end_time", 1000.16}};
   std::vector<TraceWrite> streamed = {DocumentWrite(independent)};
   ASSERT_TRUE(store->Write(streamed).ok());

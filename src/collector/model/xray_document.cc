@@ -256,8 +256,8 @@ Result<std::vector<Span>> DecodeDatagram(std::string_view datagram, std::string_
     json parsed = json::parse(header, nullptr, /*allow_exceptions=*/false);
     // StringField, not value(): value() throws when "format" is not a string.
     auto version = parsed.is_object() ? parsed.find("version") : parsed.end();
-    if (!parsed.is_object() || StringField(parsed, "format") != "json" ||
-        version == parsed.end() || *version != 1) {
+    if (!parsed.is_object() || StringField(parsed, "format") != "json" || version == parsed.end() ||
+        *version != 1) {
       return InvalidArgument("bad daemon header, expected {\"format\":\"json\",\"version\":1}");
     }
   }

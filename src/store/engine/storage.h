@@ -29,8 +29,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/status.h"
 #include "core/sqlite_database.h"
+#include "core/status.h"
 
 namespace ck::store::engine {
 
