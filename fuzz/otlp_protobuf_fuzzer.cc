@@ -22,42 +22,16 @@
 #include "collector/otlp/otlp_trace_json.h"
 #include "collector/otlp/otlp_trace_protobuf.h"
 #include "collector/otlp/protobuf_reader.h"
+#include "otlp_span_checks.h"
 
 namespace {
 
 namespace otlp = ck::collector::otlp;
 using ck::collector::Span;
 
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
+using ck::fuzz::Check;
 
-bool IsLowerHex(std::string_view text, size_t size) {
-  if (text.size() != size) return false;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
-void CheckSpan(const Span& span) {
-  const std::string& trace = span.trace_id;
-  Check(trace.size() == 35 && trace.compare(0, 2, "1-") == 0 && trace[10] == '-');
-  Check(IsLowerHex(std::string_view(trace).substr(2, 8), 8));
-  Check(IsLowerHex(std::string_view(trace).substr(11), 24));
-  Check(IsLowerHex(span.id, 16));
-  Check(span.parent_id.empty() || IsLowerHex(span.parent_id, 16));
-  Check(span.segment_id.empty() || IsLowerHex(span.segment_id, 16));
-  Check(span.source == ck::collector::SpanSource::kOtlp);
-  Check(!span.service.empty());
-  try {
-    (void)span.metadata.dump();
-    (void)nlohmann::json(span.name).dump();
-    for (const auto& cause : span.causes) (void)nlohmann::json(cause.message).dump();
-  } catch (const nlohmann::json::exception&) {
-    std::abort();
-  }
-}
+void CheckSpan(const Span& span) { ck::fuzz::CheckOtlpSpan(span); }
 
 void CheckResult(const otlp::OtlpDecodeResult& result) {
   for (const Span& span : result.spans) CheckSpan(span);

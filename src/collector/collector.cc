@@ -414,8 +414,6 @@ std::optional<asio::ip::tcp::endpoint> Collector::otlp_endpoint() const {
   return impl_->otlp_endpoint;
 }
 
-bool Collector::Enqueue(std::vector<Span> spans) { return impl_->Enqueue(std::move(spans), 0); }
-
 void Collector::Flush() {
   std::unique_lock lock(impl_->queue_mutex);
   impl_->queue_ready.notify_one();

@@ -15,7 +15,7 @@
 //   CK_ASSIGN_OR_RETURN(auto collector, Collector::Start(io, CollectorOptions{.data_dir = ".ck"}));
 //   io.run();  // until collector->Shutdown() and the servers drain
 //
-// Thread-safety: Start/Shutdown on the io_context's thread; Enqueue, Flush and StatsJson from any
+// Thread-safety: Start/Shutdown on the io_context's thread; Flush and StatsJson from any
 // thread. Destroy after the io_context has stopped running.
 #pragma once
 
@@ -65,8 +65,6 @@ class Collector {
   boost::asio::ip::tcp::endpoint api_endpoint() const;
   std::optional<boost::asio::ip::tcp::endpoint> otlp_endpoint() const;
 
-  // Queues spans for storage; false (and counted as dropped) when the queue is full.
-  bool Enqueue(std::vector<Span> spans);
   // Blocks until everything queued so far is stored (tests and benchmarks).
   void Flush();
   // Counters: received, rejected and dropped datagrams/spans, queue depth, store statistics.
