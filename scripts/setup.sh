@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   libspdlog-dev libfmt-dev libyaml-cpp-dev libre2-dev libcli11-dev libkainjow-mustache-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   curl ca-certificates openssl wrk procps
+  prometheus
   chromium
 )
 

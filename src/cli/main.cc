@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   ck::cli::RegisterControlCommands(app);
   ck::cli::RegisterCollectorCommand(app);
   ck::cli::RegisterTraceCommands(app);
+  ck::cli::RegisterLogCommands(app);
+  ck::cli::RegisterMetricCommands(app);
   CLI11_PARSE(app, argc, argv);
   return ck::cli::ExitCode();
 }

@@ -13,6 +13,9 @@
 #include <mutex>
 #include <thread>
 
+#include "collector/collector_metrics.h"
+#include "collector/log_pipeline.h"
+#include "collector/logs_api.h"
 #include "collector/model/xray_document.h"
 #include "collector/otlp/otlp_http.h"
 #include "collector/service_graph.h"
@@ -21,12 +24,26 @@
 #include "core/logger.h"
 #include "http/offload.h"
 #include "http/server.h"
+#include "telemetry/metrics.h"
+#include "telemetry/process_metrics.h"
 
 namespace ck::collector {
 
 namespace asio = boost::asio;
 
 namespace {
+
+// An OTLP reply as the HTTP response, with Retry-After when it asks for one.
+http::HttpResponse ReplyResponse(otlp::OtlpReply reply, unsigned version) {
+  http::HttpResponse response =
+      http::MakeResponse(static_cast<http::HttpStatus>(reply.status), reply.content_type,
+                         std::move(reply.body), version);
+  if (reply.retry_after_seconds) {
+    response.set(boost::beast::http::field::retry_after,
+                 std::to_string(*reply.retry_after_seconds));
+  }
+  return response;
+}
 
 double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -47,6 +64,9 @@ struct Collector::Impl {
   std::unique_ptr<TraceStore> store;
   ServiceGraph graph;
   std::unique_ptr<XRayApi> api;
+  std::unique_ptr<LogPipeline> log_pipeline;
+  std::unique_ptr<logs::LogStore> log_reader;  // the query thread's connection
+  std::unique_ptr<LogsApi> logs_api;
 
   asio::ip::udp::socket udp;
   std::unique_ptr<http::HttpServer> api_server;
@@ -83,6 +103,7 @@ struct Collector::Impl {
   std::atomic<uint64_t> otlp_rejected_spans{0};
   std::string last_rejection;
   std::mutex rejection_mutex;
+  telemetry::MetricsRegistry metrics;  // GET /metrics on the API port
 
   Impl(asio::io_context& io_context, CollectorOptions collector_options)
       : options(std::move(collector_options)), io(io_context), udp(io_context) {}
@@ -202,22 +223,19 @@ struct Collector::Impl {
 
   http::HttpResponse HandleOtlp(const http::HttpRequest& request) {
     ++otlp_requests;
+    if (request.target() == "/v1/logs") return HandleOtlpLogs(request);
     if (request.target() != "/v1/traces") {
       return http::MakeJsonError(http::HttpStatus::not_found,
-                                 "unknown path; OTLP traces go to POST /v1/traces");
+                                 "unknown path; OTLP goes to POST /v1/traces or /v1/logs");
     }
     if (request.method() != boost::beast::http::verb::post) {
       return http::MakeJsonError(http::HttpStatus::method_not_allowed, "use POST");
     }
     if (QueueFull()) {
       // Refuse before decoding: a client retrying into a full queue costs nothing but this.
-      otlp::OtlpReply busy = otlp::OtlpOverloaded(http::HeaderValue(request, "Content-Type"), 1);
       ++otlp_rejected_requests;
-      http::HttpResponse response =
-          http::MakeResponse(static_cast<http::HttpStatus>(busy.status), busy.content_type,
-                             std::move(busy.body), request.version());
-      response.set(boost::beast::http::field::retry_after, "1");
-      return response;
+      return ReplyResponse(otlp::OtlpOverloaded(http::HeaderValue(request, "Content-Type"), 1),
+                           request.version());
     }
     otlp::OtlpLimits limits;
     std::vector<Span> spans;
@@ -235,14 +253,34 @@ struct Collector::Impl {
         NoteRejection("OTLP: queue full, " + std::to_string(count) + " spans dropped");
       }
     }
-    http::HttpResponse response =
-        http::MakeResponse(static_cast<http::HttpStatus>(reply.status), reply.content_type,
-                           std::move(reply.body), request.version());
-    if (reply.retry_after_seconds) {
-      response.set(boost::beast::http::field::retry_after,
-                   std::to_string(*reply.retry_after_seconds));
+    return ReplyResponse(std::move(reply), request.version());
+  }
+
+  http::HttpResponse HandleOtlpLogs(const http::HttpRequest& request) {
+    const std::string_view content_type = http::HeaderValue(request, "Content-Type");
+    otlp::OtlpReply reply;
+    if (request.method() != boost::beast::http::verb::post) {
+      return http::MakeJsonError(http::HttpStatus::method_not_allowed, "use POST");
     }
-    return response;
+    if (log_pipeline->QueueFull()) {
+      reply = otlp::OtlpOverloaded(content_type, 1);
+    } else {
+      std::vector<otlp::OtlpLogRecord> records;
+      reply = otlp::HandleLogsExport(content_type, http::HeaderValue(request, "Content-Encoding"),
+                                     request.body(), otlp::OtlpLimits{}, &records);
+      if (reply.status == 200 && !records.empty()) {
+        const int64_t now_ms = static_cast<int64_t>(NowSeconds() * 1000);
+        if (!log_pipeline->Push(
+                LogEventsFromOtlp(std::move(records), options.log_group_prefix, now_ms))) {
+          reply = otlp::OtlpOverloaded(content_type, 1);
+        }
+      }
+    }
+    if (reply.status >= 400) {
+      ++otlp_rejected_requests;
+      NoteRejection("OTLP logs: HTTP " + std::to_string(reply.status));
+    }
+    return ReplyResponse(std::move(reply), request.version());
   }
 
   nlohmann::json Stats() {
@@ -268,6 +306,7 @@ struct Collector::Impl {
       std::lock_guard lock(rejection_mutex);
       stats["last_rejection"] = last_rejection;
     }
+    stats["logs"] = log_pipeline->StatsJson();
     TraceStoreStats store_stats = store->stats();
     stats["store"] = {{"spans_written", store_stats.spans_written},
                       {"spans_replaced", store_stats.spans_replaced},
@@ -297,21 +336,40 @@ Result<std::unique_ptr<Collector>> Collector::Start(asio::io_context& io,
   store_options.max_spans = self.options.max_spans;
   CK_ASSIGN_OR_RETURN(self.store, TraceStore::Open(store_options));
   self.api = std::make_unique<XRayApi>(*self.store, self.graph, self.options.sampling_rules);
+  CK_RETURN_IF_ERROR(AddCollectorMetrics(self.metrics, [&self] { return self.Stats(); }));
+  CK_RETURN_IF_ERROR(telemetry::AddProcessMetrics(self.metrics));
+  LogPipelineOptions log_options;
+  log_options.data_dir = self.options.data_dir;
+  log_options.group_prefix = self.options.log_group_prefix;
+  log_options.tail_task_logs = self.options.tail_task_logs;
+  log_options.max_bytes = self.options.log_max_bytes;
+  log_options.retention_days = self.options.log_retention_days;
+  CK_ASSIGN_OR_RETURN(self.log_pipeline, LogPipeline::Start(std::move(log_options)));
+  CK_ASSIGN_OR_RETURN(self.log_reader, logs::LogStore::Open(self.log_pipeline->store_path()));
+  self.logs_api = std::make_unique<LogsApi>(*self.log_reader);
 
   boost::system::error_code bind_error;
   const auto address = asio::ip::make_address(self.options.host, bind_error);
   if (bind_error) return InvalidArgument("bad collector address '" + self.options.host + "'");
   http::ServerOptions api_options;
   api_options.server_name = "ck-collector";
-  api_options.body_limit_bytes = 1 << 20;
+  api_options.body_limit_bytes = 4 << 20;  // PutLogEvents batches are up to 1 MiB of text
   auto make_api_server = [&self, &io, api_options] {
     return std::make_unique<http::HttpServer>(
         io, api_options, [&self](http::HttpRequest request) -> asio::awaitable<http::HttpResponse> {
+          if (telemetry::IsMetricsRequest(request)) {
+            co_return telemetry::MetricsResponse(self.metrics, request);
+          }
           if (request.target() == "/stats") {
             co_return http::MakeResponse(http::HttpStatus::ok, "application/json",
                                          self.Stats().dump() + "\n", request.version());
           }
           const http::HttpRequest* incoming = &request;
+          if (LogsApi::Accepts(request)) {
+            co_return co_await http::OffloadTo(self.query_io.get_executor(), [&self, incoming] {
+              return self.logs_api->Handle(*incoming);
+            });
+          }
           co_return co_await http::OffloadTo(self.query_io.get_executor(), [&self, incoming] {
             return self.api->Handle(*incoming);
           });
@@ -394,6 +452,7 @@ Collector::~Collector() {
   if (impl_->writer_thread.joinable()) impl_->writer_thread.join();
   impl_->query_guard.reset();
   if (impl_->query_thread.joinable()) impl_->query_thread.join();
+  impl_->log_pipeline.reset();  // stores what is queued and tailed
 }
 
 void Collector::Shutdown() {
@@ -418,6 +477,8 @@ void Collector::Flush() {
   std::unique_lock lock(impl_->queue_mutex);
   impl_->queue_ready.notify_one();
   impl_->queue_drained.wait(lock, [&] { return impl_->queue.empty() && impl_->in_flight == 0; });
+  lock.unlock();
+  impl_->log_pipeline->Flush();
 }
 
 nlohmann::json Collector::StatsJson() const { return impl_->Stats(); }

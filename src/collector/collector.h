@@ -5,7 +5,13 @@
 //   - TCP  :2000  the X-Ray API: the daemon's sampling endpoints (GetSamplingRules,
 //                 SamplingTargets) and the query API (GetServiceGraph, GetTraceSummaries,
 //                 BatchGetTraces, GetTraceGraph, groups) — see xray_api.h,
-//   - TCP  :4318  OTLP/HTTP /v1/traces (JSON or protobuf, optionally gzip).
+//   - TCP  :2000  also the CloudWatch Logs API (Logs_20140328.* targets, Logs Insights queries)
+//                 — see logs_api.h,
+//   - TCP  :4318  OTLP/HTTP /v1/traces and /v1/logs (JSON or protobuf, optionally gzip).
+// The API port also answers `GET /stats` (JSON counters) and `GET /metrics` (the same counters
+// and process metrics in the Prometheus text format, collector_metrics.h).
+// Logs: task output is tailed from the supervisor's files and stored with pushed OTLP records
+// by the LogPipeline's writer thread (log_pipeline.h).
 // Receivers decode on the I/O thread and hand spans to a bounded queue; one writer thread stores
 // batches in the TraceStore and feeds the live ServiceGraph; queries run on a query thread. When
 // the queue is full new spans are dropped and counted (OTLP answers 429), so a flood never
@@ -48,6 +54,12 @@ struct CollectorOptions {
   // The queue is also bounded by an estimate of its memory (wire size + 2 KiB per span).
   size_t queue_capacity_bytes = 128u << 20;
   std::vector<telemetry::SamplingRule> sampling_rules = telemetry::Sampler::DefaultRules();
+  // Logs (log_pipeline.h): tail <data_dir>/logs/<service>/<task>.log into log groups
+  // <log_group_prefix>/<service>; OTLP /v1/logs and the CloudWatch Logs API on the API port.
+  std::string log_group_prefix = "/ecs/cuddle-kube";
+  bool tail_task_logs = true;
+  uint64_t log_max_bytes = 1ull << 30;
+  std::optional<int> log_retention_days = 30;
 };
 
 class Collector {

@@ -85,6 +85,9 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
     return status;
   }
   sqlite3_extended_result_codes(handle, 1);
+  // Several connections may share one file (a writer thread and a query thread); a writer
+  // waits for another's transaction instead of failing with SQLITE_BUSY.
+  sqlite3_busy_timeout(handle, 5000);
   return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(handle));
 }
 

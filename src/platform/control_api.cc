@@ -42,6 +42,9 @@ ControlApi::ControlApi(Supervisor& supervisor, DiscoveryRegistry& discovery,
     : supervisor_(supervisor), discovery_(discovery), on_down_(std::move(on_down)) {}
 
 http::HttpResponse ControlApi::Handle(const http::HttpRequest& request) {
+  if (metrics_ != nullptr && telemetry::IsMetricsRequest(request)) {
+    return telemetry::MetricsResponse(*metrics_, request);
+  }
   const unsigned version = request.version();
   const auto segments = PathSegments(request.target());
   const bool get = request.method() == http::Verb::get || request.method() == http::Verb::head;
@@ -161,6 +164,10 @@ nlohmann::json StackJson(const StackSpec& stack) {
             {"tls", stack.datastore.tls},
             {"durability", stack.datastore.durability},
             {"table", stack.datastore.table}}},
+          {"telemetry",
+           {{"enabled", stack.telemetry.enabled},
+            {"xray_port", stack.telemetry.xray_port},
+            {"otlp_port", stack.telemetry.otlp_port}}},
           {"services", services}};
 }
 

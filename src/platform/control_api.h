@@ -8,6 +8,7 @@
 //   POST /v1/services/<name>/stop|start   202 {"service":..., "action":...}
 //   POST /v1/services/<name>/scale        body {"desired": N}
 //   POST /v1/down                         202, then the stack stops (via `on_down`)
+//   GET  /metrics                         Prometheus text format, once ServeMetrics() was called
 //
 // Errors are JSON {"error": "..."}: 404 unknown route or service, 405 wrong method, 400 bad
 // body, 409 when the operation is not allowed in the current state.
@@ -21,6 +22,7 @@
 #include "platform/discovery.h"
 #include "platform/stack_spec.h"
 #include "platform/supervisor.h"
+#include "telemetry/metrics.h"
 
 namespace ck::platform {
 
@@ -31,6 +33,8 @@ class ControlApi {
   ControlApi(Supervisor& supervisor, DiscoveryRegistry& discovery, std::function<void()> on_down);
 
   http::HttpResponse Handle(const http::HttpRequest& request);
+  // Serves `registry` (rendered on the calling thread; must outlive this) at GET /metrics.
+  void ServeMetrics(const telemetry::MetricsRegistry* registry) { metrics_ = registry; }
 
  private:
   http::HttpResponse ServiceAction(const http::HttpRequest& request, const std::string& name,
@@ -39,6 +43,7 @@ class ControlApi {
   Supervisor& supervisor_;
   DiscoveryRegistry& discovery_;
   std::function<void()> on_down_;
+  const telemetry::MetricsRegistry* metrics_ = nullptr;
 };
 
 // The resolved stack as JSON (GET /v1/stack).

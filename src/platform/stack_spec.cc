@@ -1,5 +1,7 @@
 #include "platform/stack_spec.h"
 
+#include <algorithm>
+
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -8,6 +10,8 @@
 #include <functional>
 #include <set>
 #include <sstream>
+
+#include "platform/stack_alarms.h"
 
 namespace ck::platform {
 namespace {
@@ -455,7 +459,10 @@ Result<StackSpec> ParseStackSpec(const std::string& text, const std::string& fil
     CK_RETURN_IF_ERROR(
         reader.ExpectMap(root, "",
                          {"version", "name", "domain", "data_dir", "control", "public", "datastore",
-                          "telemetry", "defaults", "jobs", "services"}));
+                          "telemetry", "defaults", "jobs", "services", "alarms"}));
+    if (const YAML::Node alarms = root["alarms"]) {
+      CK_ASSIGN_OR_RETURN(stack.alarms, ParseStackAlarms(alarms, file_name));
+    }
     if (const YAML::Node version = root["version"]) {
       CK_ASSIGN_OR_RETURN(int number, reader.Integer(version, "version", 1, 1));
       (void)number;
@@ -477,8 +484,9 @@ Result<StackSpec> ParseStackSpec(const std::string& text, const std::string& fil
       }
     }
     if (const YAML::Node telemetry = root["telemetry"]) {
-      CK_RETURN_IF_ERROR(reader.ExpectMap(
-          telemetry, "telemetry", {"enabled", "xray_port", "otlp_port", "retention", "max_spans"}));
+      CK_RETURN_IF_ERROR(reader.ExpectMap(telemetry, "telemetry",
+                                          {"enabled", "xray_port", "otlp_port", "retention",
+                                           "max_spans", "log_retention_days", "log_max_mb"}));
       if (telemetry["enabled"]) {
         CK_ASSIGN_OR_RETURN(stack.telemetry.enabled,
                             reader.Bool(telemetry["enabled"], "telemetry.enabled"));
@@ -504,6 +512,26 @@ Result<StackSpec> ParseStackSpec(const std::string& text, const std::string& fil
             int max_spans,
             reader.Integer(telemetry["max_spans"], "telemetry.max_spans", 1000, 2'000'000'000));
         stack.telemetry.max_spans = static_cast<uint64_t>(max_spans);
+      }
+      if (telemetry["log_retention_days"]) {
+        CK_ASSIGN_OR_RETURN(stack.telemetry.log_retention_days,
+                            reader.Integer(telemetry["log_retention_days"],
+                                           "telemetry.log_retention_days", 0, 3653));
+        static constexpr int kRetentionDays[] = {0,    1,    3,    5,    7,    14,   30,  60,
+                                                 90,   120,  150,  180,  365,  400,  545, 731,
+                                                 1096, 1827, 2192, 2557, 2922, 3288, 3653};
+        if (std::find(std::begin(kRetentionDays), std::end(kRetentionDays),
+                      stack.telemetry.log_retention_days) == std::end(kRetentionDays)) {
+          return reader.Error(telemetry["log_retention_days"], "telemetry.log_retention_days",
+                              "must be 0 (never expire) or a CloudWatch Logs retention: 1, 3, 5, "
+                              "7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, "
+                              "2192, 2557, 2922, 3288 or 3653");
+        }
+      }
+      if (telemetry["log_max_mb"]) {
+        CK_ASSIGN_OR_RETURN(
+            stack.telemetry.log_max_mb,
+            reader.Integer(telemetry["log_max_mb"], "telemetry.log_max_mb", 1, 1'000'000));
       }
     }
     Defaults defaults;

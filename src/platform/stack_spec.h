@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,8 @@ struct TelemetrySpec {
   uint16_t otlp_port = 4318;
   std::string retention = "24h";
   uint64_t max_spans = 2'000'000;
+  int log_retention_days = 30;  // a CloudWatch Logs retention value; 0 = never expire
+  int log_max_mb = 1024;        // total log text kept; the oldest events go first beyond it
 };
 
 struct StackSpec {
@@ -97,6 +100,8 @@ struct StackSpec {
   DatastoreSpec datastore;
   TelemetrySpec telemetry;
   std::vector<ServiceSpec> services;  // datastore, jobs and services; dependencies first
+  // `alarms:` as PutMetricAlarm / PutCompositeAlarm bodies (stack_alarms.h).
+  std::vector<nlohmann::json> alarms;
 
   const ServiceSpec* Find(const std::string& name) const;
   ServiceSpec* Find(const std::string& name);

@@ -96,6 +96,7 @@ struct ServiceRuntime {
   int next_task_number = 1;
   bool completed = false;  // jobs: ran to exit 0
   std::vector<std::shared_ptr<Task>> tasks;
+  uint64_t restarts = 0;  // every slot's restarts, retired slots included (metrics)
 };
 
 }  // namespace
@@ -270,6 +271,7 @@ struct Supervisor::Impl {
     }
     const auto delay = task.backoff.NextDelay();
     ++task.restarts;
+    ++runtime.restarts;
     task.state = TaskState::kBackoff;
     task.restart_at = now + delay;
     task.healthy_since = TimePoint{};
@@ -563,6 +565,23 @@ bool Supervisor::shutting_down() const { return impl_->shutting_down; }
 bool Supervisor::AllHealthy() const { return impl_->AllHealthy(); }
 
 const StackSpec& Supervisor::stack() const { return impl_->stack; }
+
+std::vector<ServiceTaskCounts> Supervisor::TaskCounts() const {
+  std::vector<ServiceTaskCounts> counts;
+  for (const ServiceRuntime& runtime : impl_->services) {
+    ServiceTaskCounts row;
+    row.service = runtime.spec->name;
+    row.kind = runtime.spec->kind;
+    row.desired = impl_->Target(runtime);
+    row.restarts = runtime.restarts;
+    for (const auto& task : runtime.tasks) {
+      row.running += task->pid != 0 ? 1 : 0;
+      row.healthy += task->state == TaskState::kHealthy ? 1 : 0;
+    }
+    counts.push_back(std::move(row));
+  }
+  return counts;
+}
 
 nlohmann::json Supervisor::TasksJson() const {
   const TimePoint now = SteadyClock::now();

@@ -69,6 +69,16 @@ struct SupervisorOptions {
   std::function<void()> on_all_healthy;
 };
 
+// One service's task numbers, for metrics (supervisor_metrics.h).
+struct ServiceTaskCounts {
+  std::string service;
+  ServiceKind kind = ServiceKind::kService;
+  int desired = 0;        // tasks the supervisor aims for: 0 while stopped or shutting down
+  int running = 0;        // tasks with a live process (starting, running, healthy, stopping)
+  int healthy = 0;        // tasks passing their health check
+  uint64_t restarts = 0;  // task restarts since the supervisor started (never decreases)
+};
+
 class Supervisor {
  public:
   Supervisor(boost::asio::io_context& io, StackSpec stack, DiscoveryRegistry& discovery,
@@ -93,6 +103,8 @@ class Supervisor {
   bool AllHealthy() const;
   // `ck ps` data: services, tasks (id, state, health, pid, port, restarts, uptime, CPU, RSS).
   nlohmann::json TasksJson() const;
+  // Per service, in dependency order.
+  std::vector<ServiceTaskCounts> TaskCounts() const;
   const StackSpec& stack() const;
 
  private:

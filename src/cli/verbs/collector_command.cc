@@ -1,4 +1,5 @@
-// `ck collector`: the trace collector on its own (the same one `ck up` hosts).
+// `ck collector`: the telemetry collector on its own (the same one `ck up` hosts): traces and
+// logs.
 //
 // Threads: the I/O thread runs the UDP receiver and the HTTP servers; the collector adds its
 // storage writer and query threads.
@@ -28,6 +29,9 @@ struct CollectorFlags {
   uint64_t max_spans = 2'000'000;
   std::string ready_file;
   std::string log_level = "info";
+  std::string log_group_prefix = "/ecs/cuddle-kube";
+  int log_retention_days = 30;
+  int log_max_mb = 1024;
 };
 
 Status Run(const CollectorFlags& flags) {
@@ -43,6 +47,10 @@ Status Run(const CollectorFlags& flags) {
   }
   options.retention_seconds = flags.retention_hours * 3600;
   options.max_spans = flags.max_spans;
+  options.log_group_prefix = flags.log_group_prefix;
+  options.log_retention_days =
+      flags.log_retention_days > 0 ? std::optional<int>(flags.log_retention_days) : std::nullopt;
+  options.log_max_bytes = static_cast<uint64_t>(flags.log_max_mb) << 20;
 
   asio::io_context io;
   CK_ASSIGN_OR_RETURN(auto collector, collector::Collector::Start(io, std::move(options)));
@@ -70,10 +78,12 @@ void RegisterCollectorCommand(CLI::App& app) {
   auto flags = std::make_shared<CollectorFlags>();
   CLI::App* command = app.add_subcommand(
       "collector",
-      "Run the trace collector: the X-Ray daemon protocol on UDP, the X-Ray API (sampling rules,\n"
-      "service graph, trace summaries with filter expressions, traces) on TCP at the same port,\n"
-      "and OTLP/HTTP /v1/traces. Traces are stored under <data-dir>/telemetry. `ck up` runs the\n"
-      "same collector itself; use this to collect for processes outside a stack.");
+      "Run the telemetry collector: the X-Ray daemon protocol on UDP, the X-Ray API (sampling\n"
+      "rules, service graph, trace summaries with filter expressions, traces) and the CloudWatch\n"
+      "Logs API (log groups, filter patterns, Logs Insights queries) on TCP at the same port,\n"
+      "and OTLP/HTTP /v1/traces and /v1/logs. It also tails task output the supervisor writes\n"
+      "to <data-dir>/logs/<service>/<task>.log. Everything is stored under <data-dir>/telemetry.\n"
+      "`ck up` runs the same collector itself; use this to collect for processes outside a stack.");
   command->add_option("--host", flags->host, "address to listen on")->capture_default_str();
   command
       ->add_option("--xray-port", flags->xray_port,
@@ -92,6 +102,18 @@ void RegisterCollectorCommand(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--max-spans", flags->max_spans, "delete the oldest traces beyond this")
       ->check(CLI::Range(1000, 2'000'000'000))
+      ->capture_default_str();
+  command
+      ->add_option("--log-group-prefix", flags->log_group_prefix,
+                   "task output goes to log group <prefix>/<service>")
+      ->capture_default_str();
+  command
+      ->add_option("--log-retention-days", flags->log_retention_days,
+                   "delete log events older than this (0: never)")
+      ->check(CLI::Range(0, 3653))
+      ->capture_default_str();
+  command->add_option("--log-max-mb", flags->log_max_mb, "log text kept at most")
+      ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
   command->add_option("--ready-file", flags->ready_file,
                       "write the bound ports as JSON to this file once listening");

@@ -2,11 +2,13 @@
 //
 // Threads: one I/O thread runs the HTTP server; one worker thread owns the DynamoDbService
 // (SQLite) and runs every request and the TTL sweep, so blocking storage work never stalls I/O.
+// `GET /metrics` (docs/metrics.md) is answered on the I/O thread; the API is `POST /`.
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <functional>
@@ -19,6 +21,9 @@
 #include "http/offload.h"
 #include "http/server.h"
 #include "store/api/dynamodb_service.h"
+#include "store/api/server_metrics.h"
+#include "telemetry/metrics.h"
+#include "telemetry/process_metrics.h"
 
 namespace ck::cli {
 namespace {
@@ -40,6 +45,24 @@ struct DynamoDbFlags {
   int ttl_sweep_interval_ms = 5000;
   std::string log_level = "info";
 };
+
+// One request: metrics scrapes here, API calls on the worker, measured from arrival to answer.
+asio::awaitable<http::HttpResponse> Serve(store::api::DynamoDbService* service,
+                                          asio::any_io_executor worker,
+                                          const telemetry::MetricsRegistry* registry,
+                                          store::api::DynamoDbServerMetrics* metrics,
+                                          http::HttpRequest request) {
+  if (telemetry::IsMetricsRequest(request)) {
+    co_return telemetry::MetricsResponse(*registry, request);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const http::HttpRequest* incoming = &request;
+  http::HttpResponse response =
+      co_await http::OffloadTo(worker, [service, incoming] { return service->Handle(*incoming); });
+  metrics->Record(request, response,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  co_return response;
+}
 
 Status Run(const DynamoDbFlags& flags) {
   Logger::Global().Configure("dynamodb", ParseLogLevel(flags.log_level));
@@ -80,6 +103,10 @@ Status Run(const DynamoDbFlags& flags) {
   options.credentials = {{flags.access_key, flags.secret_key, ""}};
   options.verify_signatures = !flags.no_verify_signatures;
   CK_ASSIGN_OR_RETURN(auto service, store::api::DynamoDbService::Open(options));
+  telemetry::MetricsRegistry registry;
+  CK_ASSIGN_OR_RETURN(auto metrics,
+                      store::api::DynamoDbServerMetrics::Create(registry, options.data_path));
+  CK_RETURN_IF_ERROR(telemetry::AddProcessMetrics(registry));
 
   asio::io_context io;
   asio::io_context worker;
@@ -87,9 +114,8 @@ Status Run(const DynamoDbFlags& flags) {
   std::thread worker_thread([&] { worker.run(); });
 
   http::HttpServer server(io, server_options, [&](http::HttpRequest request) {
-    return http::OffloadTo(worker.get_executor(), [&service, request = std::move(request)] {
-      return service->Handle(request);
-    });
+    return Serve(service.get(), worker.get_executor(), &registry, metrics.get(),
+                 std::move(request));
   });
   auto endpoint = server.Listen(address.host, address.port);
   if (!endpoint.ok()) {

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/verbs/collector_client.h"
+#include "cli/verbs/log_render.h"
 #include "cli/verbs/trace_render.h"
 #include "cli/verbs/verbs.h"
 #include "http/client.h"
@@ -28,13 +30,14 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kDefaultXRayUrl = "http://127.0.0.1:2000";
 // GetTraceSummaries pages followed at most, whatever --limit says (each page scans up to 5,000
 // traces on the collector).
 constexpr int kMaxSummaryPages = 200;
+// Log events listed under a trace's waterfall at most.
+constexpr int kMaxTraceLogEvents = 200;
 
 struct XRayFlags {
-  std::string xray = kDefaultXRayUrl;
+  std::string xray = kDefaultCollectorUrl;
   std::string since = "5m";
   bool json_output = false;
   bool no_color = false;
@@ -61,73 +64,12 @@ void AddCommonOptions(CLI::App* command, XRayFlags& flags, bool with_since) {
 
 RenderOptions OptionsFor(const XRayFlags& flags) {
   RenderOptions options;
-  const char* no_color = std::getenv("NO_COLOR");
-  const char* term = std::getenv("TERM");
-  options.color = !flags.no_color && isatty(STDOUT_FILENO) == 1 &&
-                  (no_color == nullptr || *no_color == '\0') &&
-                  !(term != nullptr && std::string(term) == "dumb");
+  options.color = UseColor(flags.no_color);
   return options;
 }
 
-double NowSeconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// POSTs `body` to the X-Ray API operation at `path`; the API's {"Message"} becomes the error.
 Result<json> CallXRay(const XRayFlags& flags, const std::string& path, const json& body) {
-  std::string base = flags.xray;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  auto url = http::ParseUrl(base + path);
-  if (!url.ok()) {
-    return InvalidArgument("--xray '" + flags.xray + "' is not a URL: " + url.status().message());
-  }
-  http::HttpRequest request{http::Verb::post, url->target, 11};
-  request.set(http::Field::content_type, "application/json");
-  request.body() = body.dump();
-  http::ClientOptions options;
-  options.connect_timeout = std::chrono::milliseconds(2000);
-  options.request_timeout = std::chrono::milliseconds(30000);
-  auto response = http::SendBlocking(*url, std::move(request), options);
-  if (!response.ok()) {
-    return Unavailable("cannot reach the X-Ray API at " + base + " (" +
-                       response.status().message() +
-                       "); is `ck up` or `ck collector` running? --xray or CK_XRAY_URL selects "
-                       "another address");
-  }
-  json answer = json::parse(response->body(), nullptr, /*allow_exceptions=*/false);
-  const int status = response->result_int();
-  if (status >= 400) {
-    std::string message =
-        answer.is_object() && answer.contains("Message") && answer["Message"].is_string()
-            ? answer["Message"].get<std::string>()
-            : TerminalSafe(response->body());
-    if (status == 404 && !answer.is_object()) {
-      message = base + " does not serve the X-Ray API (" + message + ")";
-    }
-    const StatusCode code = status == 400   ? StatusCode::kInvalidArgument
-                            : status == 404 ? StatusCode::kNotFound
-                                            : StatusCode::kUnavailable;
-    return Status(code, message);
-  }
-  if (!answer.is_object()) return Internal("the X-Ray API at " + base + " sent invalid JSON");
-  return answer;
-}
-
-void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
-
-void Finish(const Status& status, const char* verb) {
-  if (status.ok()) return;
-  // Messages quote what the API and the user sent: safe per line, line breaks kept.
-  std::string text;
-  const std::string& message = status.message();
-  for (size_t start = 0; start <= message.size();) {
-    size_t end = message.find('\n', start);
-    if (end == std::string::npos) end = message.size();
-    text += (start == 0 ? "" : "\n") + TerminalSafe(message.substr(start, end - start));
-    start = end + 1;
-  }
-  std::fprintf(stderr, "ck %s: %s\n", verb, text.c_str());
-  ExitCode() = 1;
+  return CallCollector(flags.xray, path, body);
 }
 
 json Window(double since_seconds) {
@@ -248,9 +190,17 @@ Status Trace(const XRayFlags& flags, const std::string& given_id) {
                     " in the collector: it may have expired, or its segments have not arrived "
                     "yet");
   }
+  // The trace's log events (every line written while handling it carries its trace_id). A
+  // collector without logs answers with an error: the trace is still worth printing.
+  auto logs = CallCollector(
+      flags.xray, "/",
+      {{"filterPattern", "{ $.trace_id = \"" + id + "\" }"}, {"limit", kMaxTraceLogEvents}},
+      "Logs_20140328.FilterLogEvents");
+  json log_events = logs.ok() ? logs->value("events", json::array()) : json::array();
   if (flags.json_output) {
     // Segment documents are JSON strings in the API; print them as JSON objects.
     json trace = traces.front();
+    trace["LogEvents"] = log_events;
     if (trace.contains("Segments") && trace["Segments"].is_array()) {
       for (json& segment : trace["Segments"]) {
         if (!segment.is_object() || !segment.contains("Document")) continue;
@@ -265,6 +215,7 @@ Status Trace(const XRayFlags& flags, const std::string& given_id) {
   }
   CK_ASSIGN_OR_RETURN(std::string text, RenderTraceWaterfall(traces.front(), OptionsFor(flags)));
   Print(text);
+  if (logs.ok()) Print(RenderTraceLogEvents(log_events, OptionsFor(flags)));
   return Status::Ok();
 }
 

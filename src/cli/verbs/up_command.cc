@@ -30,6 +30,9 @@
 #include "platform/process.h"
 #include "platform/stack_spec.h"
 #include "platform/supervisor.h"
+#include "platform/supervisor_metrics.h"
+#include "telemetry/metrics.h"
+#include "telemetry/process_metrics.h"
 
 namespace ck::cli {
 namespace {
@@ -120,6 +123,12 @@ Status Run(const UpFlags& flags) {
                         platform::ParseDuration(stack.telemetry.retention));
     collector_options.retention_seconds = static_cast<double>(retention.count()) / 1000.0;
     collector_options.max_spans = stack.telemetry.max_spans;
+    collector_options.log_group_prefix = "/ecs/" + stack.name;
+    collector_options.log_retention_days =
+        stack.telemetry.log_retention_days > 0
+            ? std::optional<int>(stack.telemetry.log_retention_days)
+            : std::nullopt;
+    collector_options.log_max_bytes = static_cast<uint64_t>(stack.telemetry.log_max_mb) << 20;
     auto started = collector::Collector::Start(io, std::move(collector_options));
     if (!started.ok()) {
       return Unavailable("collector: " + started.status().message() +
@@ -184,6 +193,11 @@ Status Run(const UpFlags& flags) {
     });
   };
   platform::ControlApi api(supervisor, discovery, [&] { asio::post(io, begin_shutdown); });
+  // GET /metrics on the control port: the supervisor's numbers and this process (docs/metrics.md).
+  telemetry::MetricsRegistry metrics;
+  CK_RETURN_IF_ERROR(platform::AddSupervisorMetrics(metrics, supervisor));
+  CK_RETURN_IF_ERROR(telemetry::AddProcessMetrics(metrics));
+  api.ServeMetrics(&metrics);
   http::ServerOptions server_options;
   server_options.server_name = "ck-control";
   http::HttpServer server(io, server_options, [&api](http::HttpRequest request) {

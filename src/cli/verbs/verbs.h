@@ -20,5 +20,9 @@ void RegisterControlCommands(CLI::App& app);
 void RegisterCollectorCommand(CLI::App& app);
 // `ck map`, `ck traces`, `ck trace` (trace_commands.cc): read the collector's X-Ray API.
 void RegisterTraceCommands(CLI::App& app);
+// `ck logs`, `ck query` (log_commands.cc): read the collector's CloudWatch Logs API.
+void RegisterLogCommands(CLI::App& app);
+// `ck metrics`, `ck alarms`, `ck export prometheus` (metric_commands.cc).
+void RegisterMetricCommands(CLI::App& app);
 
 }  // namespace ck::cli

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "collector/otlp/gzip.h"
+#include "collector/otlp/otlp_logs_json.h"
+#include "collector/otlp/otlp_logs_protobuf.h"
 #include "collector/otlp/otlp_trace_decoder.h"
 #include "collector/otlp/protobuf_writer.h"
 #include "collector/otlp/utf8.h"
@@ -85,19 +87,22 @@ OtlpReply ErrorReply(OtlpEncoding encoding, int http_status, std::string_view ra
   return reply;
 }
 
-OtlpReply SuccessReply(OtlpEncoding encoding, int64_t rejected_spans,
+enum class Signal { kTraces, kLogs };
+
+// 200 with an ExportTraceServiceResponse or ExportLogsServiceResponse; both have one layout:
+//   Export*ServiceResponse {Export*PartialSuccess partial_success = 1;}
+//   Export*PartialSuccess {int64 rejected_<spans|log_records> = 1; string error_message = 2;}
+OtlpReply SuccessReply(OtlpEncoding encoding, Signal signal, int64_t rejected,
                        std::string_view error_message) {
   OtlpReply reply;
   reply.status = 200;
   reply.content_type = std::string(ContentTypeFor(encoding));
-  reply.rejected_spans = rejected_spans;
-  bool partial = rejected_spans > 0 || !error_message.empty();
+  (signal == Signal::kTraces ? reply.rejected_spans : reply.rejected_log_records) = rejected;
+  bool partial = rejected > 0 || !error_message.empty();
   if (encoding == OtlpEncoding::kProtobuf) {
     if (partial) {
-      // ExportTraceServiceResponse {ExportTracePartialSuccess partial_success = 1;}
-      // ExportTracePartialSuccess {int64 rejected_spans = 1; string error_message = 2;}
       ProtobufWriter partial_success;
-      if (rejected_spans != 0) partial_success.WriteInt64(1, rejected_spans);
+      if (rejected != 0) partial_success.WriteInt64(1, rejected);
       if (!error_message.empty()) partial_success.WriteString(2, error_message);
       ProtobufWriter response;
       response.WriteMessage(1, partial_success);
@@ -107,12 +112,61 @@ OtlpReply SuccessReply(OtlpEncoding encoding, int64_t rejected_spans,
     nlohmann::json response = nlohmann::json::object();
     if (partial) {
       // proto3 JSON writes int64 as a decimal string.
-      response["partialSuccess"] = {{"rejectedSpans", std::to_string(rejected_spans)},
-                                    {"errorMessage", error_message}};
+      response["partialSuccess"] = {
+          {signal == Signal::kTraces ? "rejectedSpans" : "rejectedLogRecords",
+           std::to_string(rejected)},
+          {"errorMessage", error_message}};
     }
     reply.body = DumpJson(response);
   }
   return reply;
+}
+
+// An export request's body once Content-Type and Content-Encoding are checked and undone.
+struct ExportPayload {
+  OtlpEncoding encoding = OtlpEncoding::kJson;
+  std::string_view body;
+  std::optional<std::string> inflated;  // the body un-gzipped, when it came gzipped
+
+  std::string_view bytes() const { return inflated ? std::string_view(*inflated) : body; }
+};
+
+// Fills *payload, or returns the reply that refuses the request (415, 413 or 400).
+std::optional<OtlpReply> ReadExportPayload(std::string_view content_type,
+                                           std::string_view content_encoding, std::string_view body,
+                                           const OtlpLimits& limits, ExportPayload* payload) {
+  std::optional<OtlpEncoding> encoding = OtlpEncodingFor(content_type);
+  if (!encoding) {
+    return ErrorReply(OtlpEncoding::kJson, 415,
+                      fmt::format("unsupported Content-Type \"{}\"; use {} or {}",
+                                  Trim(content_type).substr(0, 100), kOtlpProtobufContentType,
+                                  kOtlpJsonContentType));
+  }
+  payload->encoding = *encoding;
+  payload->body = body;
+  if (body.size() > limits.max_body_bytes) {
+    return ErrorReply(*encoding, 413,
+                      fmt::format("request body of {} bytes exceeds the limit of {} bytes",
+                                  body.size(), limits.max_body_bytes));
+  }
+  std::string_view coding = Trim(content_encoding);
+  if (EqualsIgnoreCase(coding, "gzip") || EqualsIgnoreCase(coding, "x-gzip")) {
+    Result<std::string> plain = Gunzip(body, limits.max_decompressed_bytes);
+    if (!plain.ok()) {
+      bool too_large = plain.status().code() == StatusCode::kResourceExhausted;
+      return ErrorReply(*encoding, too_large ? 413 : 400, plain.status().message());
+    }
+    payload->inflated = std::move(plain).value();
+  } else if (!coding.empty() && !EqualsIgnoreCase(coding, "identity")) {
+    return ErrorReply(*encoding, 415,
+                      fmt::format("unsupported Content-Encoding \"{}\"; use gzip or identity",
+                                  coding.substr(0, 100)));
+  } else if (body.size() > limits.max_decompressed_bytes) {
+    return ErrorReply(*encoding, 413,
+                      fmt::format("request body of {} bytes exceeds the limit of {} bytes",
+                                  body.size(), limits.max_decompressed_bytes));
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -140,48 +194,39 @@ OtlpReply OtlpOverloaded(std::string_view content_type, int retry_after_seconds,
 OtlpReply HandleTraceExport(std::string_view content_type, std::string_view content_encoding,
                             std::string_view body, const OtlpLimits& limits,
                             std::vector<Span>* spans_out) {
-  std::optional<OtlpEncoding> encoding = OtlpEncodingFor(content_type);
-  if (!encoding) {
-    return ErrorReply(OtlpEncoding::kJson, 415,
-                      fmt::format("unsupported Content-Type \"{}\"; use {} or {}",
-                                  Trim(content_type).substr(0, 100), kOtlpProtobufContentType,
-                                  kOtlpJsonContentType));
+  ExportPayload payload;
+  if (auto refused = ReadExportPayload(content_type, content_encoding, body, limits, &payload)) {
+    return *std::move(refused);
   }
-  if (body.size() > limits.max_body_bytes) {
-    return ErrorReply(*encoding, 413,
-                      fmt::format("request body of {} bytes exceeds the limit of {} bytes",
-                                  body.size(), limits.max_body_bytes));
-  }
-  std::string_view coding = Trim(content_encoding);
-  std::string inflated;
-  std::string_view payload = body;
-  if (EqualsIgnoreCase(coding, "gzip") || EqualsIgnoreCase(coding, "x-gzip")) {
-    Result<std::string> plain = Gunzip(body, limits.max_decompressed_bytes);
-    if (!plain.ok()) {
-      bool too_large = plain.status().code() == StatusCode::kResourceExhausted;
-      return ErrorReply(*encoding, too_large ? 413 : 400, plain.status().message());
-    }
-    inflated = std::move(plain).value();
-    payload = inflated;
-  } else if (!coding.empty() && !EqualsIgnoreCase(coding, "identity")) {
-    return ErrorReply(*encoding, 415,
-                      fmt::format("unsupported Content-Encoding \"{}\"; use gzip or identity",
-                                  coding.substr(0, 100)));
-  } else if (body.size() > limits.max_decompressed_bytes) {
-    return ErrorReply(*encoding, 413,
-                      fmt::format("request body of {} bytes exceeds the limit of {} bytes",
-                                  body.size(), limits.max_decompressed_bytes));
-  }
-
-  Result<OtlpDecodeResult> decoded = *encoding == OtlpEncoding::kProtobuf
-                                         ? DecodeOtlpTraceProtobuf(payload)
-                                         : DecodeOtlpTraceJson(payload);
-  if (!decoded.ok()) return ErrorReply(*encoding, 400, decoded.status().message());
+  Result<OtlpDecodeResult> decoded = payload.encoding == OtlpEncoding::kProtobuf
+                                         ? DecodeOtlpTraceProtobuf(payload.bytes())
+                                         : DecodeOtlpTraceJson(payload.bytes());
+  if (!decoded.ok()) return ErrorReply(payload.encoding, 400, decoded.status().message());
   if (spans_out != nullptr) {
     spans_out->insert(spans_out->end(), std::make_move_iterator(decoded->spans.begin()),
                       std::make_move_iterator(decoded->spans.end()));
   }
-  return SuccessReply(*encoding, decoded->rejected_spans, decoded->error_message);
+  return SuccessReply(payload.encoding, Signal::kTraces, decoded->rejected_spans,
+                      decoded->error_message);
+}
+
+OtlpReply HandleLogsExport(std::string_view content_type, std::string_view content_encoding,
+                           std::string_view body, const OtlpLimits& limits,
+                           std::vector<OtlpLogRecord>* records_out) {
+  ExportPayload payload;
+  if (auto refused = ReadExportPayload(content_type, content_encoding, body, limits, &payload)) {
+    return *std::move(refused);
+  }
+  Result<OtlpLogsRequest> decoded = payload.encoding == OtlpEncoding::kProtobuf
+                                        ? DecodeOtlpLogsProtobuf(payload.bytes())
+                                        : DecodeOtlpLogsJson(payload.bytes());
+  if (!decoded.ok()) return ErrorReply(payload.encoding, 400, decoded.status().message());
+  if (records_out != nullptr) {
+    records_out->insert(records_out->end(), std::make_move_iterator(decoded->records.begin()),
+                        std::make_move_iterator(decoded->records.end()));
+  }
+  return SuccessReply(payload.encoding, Signal::kLogs, decoded->rejected_log_records,
+                      decoded->error_message);
 }
 
 }  // namespace ck::collector::otlp

@@ -1,8 +1,10 @@
-// OTLP/HTTP trace export semantics (POST /v1/traces) as a pure request -> reply function.
+// OTLP/HTTP export semantics (POST /v1/traces and /v1/logs) as pure request -> reply functions.
 //
-// HandleTraceExport takes what the HTTP layer read (Content-Type, Content-Encoding, body) and
-// returns the status, Content-Type and body to answer with, appending the decoded spans to
-// `spans_out`. It knows no HTTP library, so it builds without Boost and is fuzzed directly.
+// HandleTraceExport and HandleLogsExport take what the HTTP layer read (Content-Type,
+// Content-Encoding, body) and return the status, Content-Type and body to answer with,
+// appending the decoded spans (otlp_trace_decoder.h) or log records (otlp_logs_request.h) to
+// their output. They know no HTTP library, so they build without Boost and are fuzzed directly.
+// Both signals follow the same rules:
 //
 //   Content-Type     application/x-protobuf or application/json (parameters such as charset
 //                    ignored, case-insensitive); anything else -> 415 (JSON Status body).
@@ -12,9 +14,10 @@
 //                    gzip bomb costs no more memory than the limit). Corrupt gzip -> 400.
 //   Decoding         not protobuf / not JSON / wrong shape -> 400 with a google.rpc.Status body
 //                    (code 3 INVALID_ARGUMENT, message naming the problem).
-//   Success          200 with an ExportTraceServiceResponse in the request's encoding: empty
-//                    (protobuf: zero bytes, JSON: {}) when every span was accepted, else
-//                    partial_success {rejected_spans, error_message}.
+//   Success          200 with an ExportTraceServiceResponse / ExportLogsServiceResponse in the
+//                    request's encoding: empty (protobuf: zero bytes, JSON: {}) when every span
+//                    or record was accepted, else partial_success {rejected_spans |
+//                    rejected_log_records, error_message}.
 // Every reply body is in the request's encoding (JSON when the request's is unsupported), with
 // the matching Content-Type, as the OTLP/HTTP spec requires.
 //
@@ -35,6 +38,7 @@
 #include <vector>
 
 #include "collector/model/span.h"
+#include "collector/otlp/otlp_logs_request.h"
 
 namespace ck::collector::otlp {
 
@@ -57,12 +61,18 @@ struct OtlpReply {
   std::string body;
   std::optional<int> retry_after_seconds;  // for a Retry-After header
   int64_t rejected_spans = 0;              // spans in a 200 reply that were not accepted
+  int64_t rejected_log_records = 0;        // log records in a 200 reply that were not accepted
 };
 
 // Decodes one export request; on 200 the accepted spans are appended to *spans_out.
 OtlpReply HandleTraceExport(std::string_view content_type, std::string_view content_encoding,
                             std::string_view body, const OtlpLimits& limits,
                             std::vector<Span>* spans_out);
+
+// Decodes one logs export request; on 200 the accepted records are appended to *records_out.
+OtlpReply HandleLogsExport(std::string_view content_type, std::string_view content_encoding,
+                           std::string_view body, const OtlpLimits& limits,
+                           std::vector<OtlpLogRecord>* records_out);
 
 // A failure reply with a google.rpc.Status body in the encoding `content_type` names (JSON when
 // it names none). The Status code follows the HTTP status (400 -> INVALID_ARGUMENT, 429 ->

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "collector/otlp/gzip.h"
+#include "collector/otlp/otlp_logs_json.h"
+#include "collector/otlp/otlp_logs_protobuf.h"
 #include "collector/otlp/otlp_trace_json.h"
 #include "collector/otlp/otlp_trace_protobuf.h"
 #include "collector/otlp/protobuf_reader.h"
@@ -226,6 +228,123 @@ TEST(OtlpHttpTest, EncodingForContentType) {
   EXPECT_EQ(OtlpEncodingFor(" application/json ;charset=UTF-8"), OtlpEncoding::kJson);
   EXPECT_EQ(OtlpEncodingFor("application/protobuf"), std::nullopt);
   EXPECT_EQ(OtlpEncodingFor(""), std::nullopt);
+}
+
+// ---- /v1/logs ----
+
+OtlpLogsRequest TwoRecordRequest() {
+  OtlpLogsRequest request;
+  for (std::string body : {"registered 7", "PutItem failed"}) {
+    OtlpLogRecord& record = request.records.emplace_back();
+    record.service_name = "register-api";
+    record.time_unix_nano = 1718000000000000000;
+    record.severity_number = kOtlpSeverityInfo;
+    record.severity_text = "INFO";
+    record.body = body;
+    record.trace_id = "5759e988bd862e3fe1be46a994272793";
+    record.span_id = "53995c3f42cd8ad8";
+  }
+  return request;
+}
+
+TEST(OtlpHttpTest, LogsAcceptProtobufAndJsonWithEmptyResponses) {
+  std::vector<OtlpLogRecord> records;
+  OtlpReply protobuf = HandleLogsExport("application/x-protobuf", "",
+                                        EncodeOtlpLogsProtobuf(TwoRecordRequest()), {}, &records);
+  EXPECT_EQ(protobuf.status, 200);
+  EXPECT_EQ(protobuf.content_type, "application/x-protobuf");
+  EXPECT_EQ(protobuf.body, "") << "an empty ExportLogsServiceResponse";
+  EXPECT_EQ(protobuf.rejected_log_records, 0);
+
+  OtlpReply json_reply = HandleLogsExport("application/json; charset=utf-8", "",
+                                          EncodeOtlpLogsJson(TwoRecordRequest()), {}, &records);
+  EXPECT_EQ(json_reply.status, 200);
+  EXPECT_EQ(json_reply.content_type, "application/json");
+  EXPECT_EQ(json_reply.body, "{}");
+  ASSERT_EQ(records.size(), 4u) << "replies append";
+  EXPECT_EQ(records[1].body, "PutItem failed");
+  EXPECT_EQ(records[3].service_name, "register-api");
+}
+
+TEST(OtlpHttpTest, LogsReportPartialSuccessInTheRequestEncoding) {
+  OtlpLogsRequest request = TwoRecordRequest();
+  request.records[0].span_id = "53995c3f";  // 4 bytes: rejected
+
+  std::vector<OtlpLogRecord> records;
+  OtlpReply protobuf =
+      HandleLogsExport("application/x-protobuf", "", EncodeOtlpLogsProtobuf(request), {}, &records);
+  EXPECT_EQ(protobuf.status, 200);
+  EXPECT_EQ(protobuf.rejected_log_records, 1);
+  EXPECT_EQ(protobuf.rejected_spans, 0);
+  auto [rejected, message] = DecodeProtobufPartialSuccess(protobuf.body);
+  EXPECT_EQ(rejected, 1);
+  EXPECT_EQ(message,
+            "resourceLogs[0].scopeLogs[0].logRecords[0]: spanId must be empty or 16 hex digits, "
+            "got \"53995c3f\"");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].body, "PutItem failed");
+
+  OtlpReply json_reply =
+      HandleLogsExport("application/json", "", EncodeOtlpLogsJson(request), {}, &records);
+  EXPECT_EQ(json_reply.status, 200);
+  json body = json::parse(json_reply.body);
+  EXPECT_EQ(body["partialSuccess"]["rejectedLogRecords"], "1") << "int64 as a string";
+  EXPECT_THAT(body["partialSuccess"]["errorMessage"].get<std::string>(), HasSubstr("spanId"));
+  EXPECT_FALSE(body["partialSuccess"].contains("rejectedSpans"));
+  EXPECT_EQ(records.size(), 2u);
+}
+
+TEST(OtlpHttpTest, LogsInflateGzipAndEnforceTheLimits) {
+  std::vector<OtlpLogRecord> records;
+  OtlpReply reply =
+      HandleLogsExport("application/x-protobuf", "gzip",
+                       Gzip(EncodeOtlpLogsProtobuf(TwoRecordRequest())), {}, &records);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(records.size(), 2u);
+
+  OtlpLimits limits;
+  limits.max_decompressed_bytes = 1 << 10;
+  std::string bomb = Gzip(EncodeOtlpLogsJson(TwoRecordRequest()) + std::string(1 << 20, ' '));
+  OtlpReply too_large = HandleLogsExport("application/json", "gzip", bomb, limits, &records);
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_EQ(json::parse(too_large.body)["code"], 3);
+  EXPECT_EQ(records.size(), 2u);
+}
+
+TEST(OtlpHttpTest, LogsRefuseUnsupportedContentTypesWith415) {
+  std::vector<OtlpLogRecord> records;
+  OtlpReply reply =
+      HandleLogsExport("text/plain", "", EncodeOtlpLogsJson(TwoRecordRequest()), {}, &records);
+  EXPECT_EQ(reply.status, 415);
+  EXPECT_EQ(reply.content_type, "application/json");
+  json status = json::parse(reply.body);
+  EXPECT_EQ(status["code"], 12) << "UNIMPLEMENTED";
+  EXPECT_EQ(status["message"],
+            "unsupported Content-Type \"text/plain\"; use application/x-protobuf or "
+            "application/json");
+  EXPECT_EQ(HandleLogsExport("application/json", "deflate", "{}", {}, &records).status, 415);
+  EXPECT_TRUE(records.empty());
+}
+
+TEST(OtlpHttpTest, LogsAnswerBadBodiesWith400) {
+  std::vector<OtlpLogRecord> records;
+  OtlpReply protobuf = HandleLogsExport("application/x-protobuf", "", "\x0a\x05\x0a", {}, &records);
+  EXPECT_EQ(protobuf.status, 400);
+  EXPECT_EQ(protobuf.content_type, "application/x-protobuf");
+  RpcStatus status = DecodeProtobufStatus(protobuf.body);
+  EXPECT_EQ(status.code, 3) << "INVALID_ARGUMENT";
+  EXPECT_THAT(status.message, HasSubstr("not a valid protobuf ExportLogsServiceRequest"));
+
+  OtlpReply json_reply = HandleLogsExport(
+      "application/json", "", R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":1}]}]}]})",
+      {}, &records);
+  EXPECT_EQ(json_reply.status, 400);
+  json body = json::parse(json_reply.body);
+  EXPECT_EQ(body["code"], 3);
+  EXPECT_EQ(body["message"],
+            "invalid OTLP JSON: resourceLogs[0].scopeLogs[0].logRecords[0].body: expected an "
+            "AnyValue object");
+  EXPECT_TRUE(records.empty());
 }
 
 }  // namespace

@@ -21,7 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kUnknownService = "unknown_service";
 constexpr std::string_view kAnnotationsAttribute = "aws.xray.annotations";
 constexpr size_t kMaxAnnotationKeyBytes = 500;
 constexpr size_t kMaxAnnotationStringBytes = 1000;
@@ -36,24 +35,12 @@ bool IsSegmentKind(int kind) {
 }
 bool IsRemoteKind(int kind) { return kind == kOtlpSpanKindClient || kind == kOtlpSpanKindProducer; }
 
-// ---- attribute access (the last value of a repeated key wins, as maps built from it would) ----
-
-const json* Find(const OtlpAttributes& attributes, std::string_view key) {
-  for (auto it = attributes.rbegin(); it != attributes.rend(); ++it) {
-    if (it->first == key) return &it->second;
-  }
-  return nullptr;
-}
-
-std::string GetString(const OtlpAttributes& attributes, std::string_view key) {
-  const json* value = Find(attributes, key);
-  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
-}
+// ---- attribute access (otlp_attributes.h: the last value of a repeated key wins) ----
 
 std::string FirstString(const OtlpAttributes& attributes,
                         std::initializer_list<std::string_view> keys) {
   for (std::string_view key : keys) {
-    std::string value = GetString(attributes, key);
+    std::string value = OtlpAttributeString(attributes, key);
     if (!value.empty()) return value;
   }
   return {};
@@ -61,7 +48,7 @@ std::string FirstString(const OtlpAttributes& attributes,
 
 // An integer attribute; numeric strings ("200") and integral doubles count too.
 std::optional<int64_t> GetInt(const OtlpAttributes& attributes, std::string_view key) {
-  const json* value = Find(attributes, key);
+  const json* value = FindOtlpAttribute(attributes, key);
   if (value == nullptr) return std::nullopt;
   if (value->is_number_unsigned()) {
     uint64_t v = value->get<uint64_t>();
@@ -125,11 +112,11 @@ std::string HttpUrl(const OtlpAttributes& attributes) {
   if (!url.empty()) return url;
   std::string scheme = FirstString(attributes, {"http.scheme", "url.scheme"});
   if (scheme.empty()) scheme = "http";
-  std::string host = GetString(attributes, "http.host");
+  std::string host = OtlpAttributeString(attributes, "http.host");
   if (host.empty()) {
     for (auto [name_key, port_key] : {std::pair{"server.address", "server.port"},
                                       std::pair{"net.host.name", "net.host.port"}}) {
-      host = GetString(attributes, name_key);
+      host = OtlpAttributeString(attributes, name_key);
       if (host.empty()) continue;
       std::optional<int64_t> port = GetInt(attributes, port_key);
       bool default_port =
@@ -138,10 +125,10 @@ std::string HttpUrl(const OtlpAttributes& attributes) {
       break;
     }
   }
-  std::string target = GetString(attributes, "http.target");
+  std::string target = OtlpAttributeString(attributes, "http.target");
   if (target.empty()) {
-    target = GetString(attributes, "url.path");
-    std::string query = GetString(attributes, "url.query");
+    target = OtlpAttributeString(attributes, "url.path");
+    std::string query = OtlpAttributeString(attributes, "url.query");
     if (!query.empty()) target += "?" + query;
   }
   if (!host.empty()) return scheme + "://" + host + target;
@@ -211,19 +198,13 @@ std::optional<AnnotationValue> ToAnnotation(const json& value) {
 }
 
 void AppendAnnotationKeys(const OtlpAttributes& attributes, std::vector<std::string>* keys) {
-  const json* list = Find(attributes, kAnnotationsAttribute);
+  const json* list = FindOtlpAttribute(attributes, kAnnotationsAttribute);
   if (list == nullptr) return;
   if (list->is_string()) keys->push_back(list->get<std::string>());
   if (!list->is_array()) return;
   for (const json& key : *list) {
     if (key.is_string()) keys->push_back(key.get<std::string>());
   }
-}
-
-json AttributesToJson(const OtlpAttributes& attributes) {
-  json out = json::object();
-  for (const auto& [key, value] : attributes) out[key] = value;
-  return out;
 }
 
 // What the spans of one ResourceSpans share.
@@ -238,12 +219,11 @@ struct ResourceContext {
 ResourceContext MakeResourceContext(const OtlpResourceSpans& resource) {
   ResourceContext context;
   const OtlpAttributes& attributes = resource.resource_attributes;
-  context.service = GetString(attributes, "service.name");
-  if (context.service.empty()) context.service = kUnknownService;
-  context.origin = OriginFor(GetString(attributes, "cloud.platform"));
-  context.region = GetString(attributes, "cloud.region");
+  context.service = OtlpServiceName(attributes);
+  context.origin = OriginFor(OtlpAttributeString(attributes, "cloud.platform"));
+  context.region = OtlpAttributeString(attributes, "cloud.region");
   AppendAnnotationKeys(attributes, &context.annotation_keys);
-  context.attributes = AttributesToJson(attributes);
+  context.attributes = OtlpAttributesToJson(attributes);
   return context;
 }
 
@@ -418,8 +398,8 @@ class RequestMapper {
     bool remote = IsRemoteKind(otlp.kind);
     for (const OtlpEvent& event : otlp.events) {
       if (event.name != "exception") continue;
-      SpanCause cause{GetString(event.attributes, "exception.type"),
-                      GetString(event.attributes, "exception.message"), remote};
+      SpanCause cause{OtlpAttributeString(event.attributes, "exception.type"),
+                      OtlpAttributeString(event.attributes, "exception.message"), remote};
       if (cause.type.empty() && cause.message.empty()) cause.message = "exception";
       span.causes.push_back(std::move(cause));
     }
@@ -433,9 +413,9 @@ class RequestMapper {
     AppendAnnotationKeys(attributes, &annotation_keys);
     std::unordered_set<std::string_view> annotated;
     for (const std::string& key : annotation_keys) {
-      const json* value = Find(attributes, key);
+      const json* value = FindOtlpAttribute(attributes, key);
       bool from_span = value != nullptr;
-      if (value == nullptr) value = Find(resource_attributes, key);
+      if (value == nullptr) value = FindOtlpAttribute(resource_attributes, key);
       if (value == nullptr) continue;
       std::optional<AnnotationValue> annotation = ToAnnotation(*value);
       std::string annotation_key = AnnotationKey(key);
@@ -466,15 +446,15 @@ class RequestMapper {
   void MapSubsegmentTarget(const Entry& entry, const ResourceContext& context,
                            const OtlpAttributes& attributes, Span* span) {
     const OtlpSpan& otlp = *entry.span;
-    std::string db_system = GetString(attributes, "db.system");
-    if (GetString(attributes, "rpc.system") == "aws-api" || db_system == "dynamodb") {
+    std::string db_system = OtlpAttributeString(attributes, "db.system");
+    if (OtlpAttributeString(attributes, "rpc.system") == "aws-api" || db_system == "dynamodb") {
       span->namespace_name = "aws";
-      span->name = GetString(attributes, "rpc.service");
+      span->name = OtlpAttributeString(attributes, "rpc.service");
       if (span->name.empty() && db_system == "dynamodb") span->name = "DynamoDB";
       if (span->name.empty()) span->name = otlp.name;
       span->aws_operation =
           FirstString(attributes, {"rpc.method", "db.operation", "db.operation.name"});
-      const json* tables = Find(attributes, "aws.dynamodb.table_names");
+      const json* tables = FindOtlpAttribute(attributes, "aws.dynamodb.table_names");
       if (tables != nullptr && tables->is_array() && !tables->empty() &&
           tables->front().is_string()) {
         span->aws_table_name = tables->front().get<std::string>();
@@ -488,10 +468,10 @@ class RequestMapper {
     }
     if (IsRemoteKind(otlp.kind)) {
       span->namespace_name = "remote";
-      span->name = GetString(attributes, "peer.service");
+      span->name = OtlpAttributeString(attributes, "peer.service");
       for (std::string_view key : {"server.address", "net.peer.name", "http.host"}) {
         if (!span->name.empty()) break;
-        span->name = HostPart(GetString(attributes, key));
+        span->name = HostPart(OtlpAttributeString(attributes, key));
       }
       if (span->name.empty())
         span->name = UrlHost(FirstString(attributes, {"url.full", "http.url"}));

@@ -1,13 +1,9 @@
 // OTLP ExportTraceServiceRequest in the OTLP/JSON encoding (application/json), read into and
 // written from OtlpTraceRequest.
 //
-// The encoding is protobuf's proto3 JSON mapping with OTLP's deviations: traceId/spanId/
-// parentSpanId are case-insensitive hex strings (not base64), enums are integers, 64-bit integers
-// are decimal strings or numbers, keys are lowerCamelCase. The parser is lenient where that costs
-// nothing: it also accepts the proto field names (snake_case), enum names ("SPAN_KIND_SERVER"),
-// `null` for any field (= absent), doubles as "NaN"/"Infinity"/"-Infinity" or numeric strings,
-// and the pre-1.0 `instrumentationLibrarySpans`/`instrumentationLibrary` keys. Unknown keys are
-// ignored, as the OTLP spec requires. bytesValue is kept as the base64 text that was sent.
+// The encoding and its lenient reading are those of otlp_json_common.h (hex ids, proto field
+// names accepted too, `null` = absent, unknown keys ignored); enum names ("SPAN_KIND_SERVER")
+// and the pre-1.0 `instrumentationLibrarySpans`/`instrumentationLibrary` keys are read as well.
 //
 //   auto request = ParseOtlpTraceJson(body);
 //   if (!request.ok()) return 400 with request.status().message();
@@ -26,13 +22,11 @@
 #include <string>
 #include <string_view>
 
+#include "collector/otlp/otlp_json_common.h"  // kMaxOtlpJsonDepth
 #include "collector/otlp/otlp_trace_request.h"
 #include "core/status.h"
 
 namespace ck::collector::otlp {
-
-// Deepest bracket nesting accepted: room for ~35 levels of nested arrayValue/kvlistValue.
-inline constexpr int kMaxOtlpJsonDepth = 128;
 
 Result<OtlpTraceRequest> ParseOtlpTraceJson(std::string_view text);
 

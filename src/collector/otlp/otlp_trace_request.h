@@ -5,11 +5,9 @@
 // disagree. It keeps exactly the fields the mapping uses, plus what the encoders need to write
 // them back (requests for tests, seeds and load generators).
 //
-// Attribute values keep OTLP's AnyValue as JSON: stringValue -> string, boolValue -> bool,
-// intValue -> integer, doubleValue -> number, arrayValue -> array, kvlistValue -> object,
-// bytesValue -> base64 string, an empty AnyValue -> null. Ids are the lower-case hex of the id
-// bytes exactly as sent (any length, possibly not hex at all when JSON sent garbage): the mapping
-// validates them, so one bad id rejects one span, not the request.
+// Attributes are OtlpAttributes (otlp_attributes.h: AnyValue kept as JSON). Ids are the
+// lower-case hex of the id bytes exactly as sent (any length, possibly not hex at all when JSON
+// sent garbage): the mapping validates them, so one bad id rejects one span, not the request.
 //
 //   OtlpSpan span;
 //   span.trace_id = "5759e988bd862e3fe1be46a994272793"; span.span_id = "53995c3f42cd8ad8";
@@ -21,10 +19,10 @@
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <string>
-#include <utility>
 #include <vector>
+
+#include "collector/otlp/otlp_attributes.h"
 
 namespace ck::collector::otlp {
 
@@ -38,9 +36,6 @@ inline constexpr int kOtlpSpanKindConsumer = 5;
 inline constexpr int kOtlpStatusUnset = 0;
 inline constexpr int kOtlpStatusOk = 1;
 inline constexpr int kOtlpStatusError = 2;
-
-// Repeated KeyValue, in the order sent (keys should be unique; the mapping keeps the last).
-using OtlpAttributes = std::vector<std::pair<std::string, nlohmann::json>>;
 
 struct OtlpEvent {
   uint64_t time_unix_nano = 0;

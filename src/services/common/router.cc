@@ -19,7 +19,8 @@ TracedRouteHandler IgnoringSpan(RouteHandler handler) {
 }  // namespace
 
 void Router::Add(http::Verb method, std::string path, TracedRouteHandler handler) {
-  routes_.push_back({method, std::move(path), false, std::move(handler)});
+  std::string label = path;
+  routes_.push_back({method, std::move(path), false, std::move(handler), std::move(label)});
 }
 
 void Router::Add(http::Verb method, std::string path, RouteHandler handler) {
@@ -27,7 +28,8 @@ void Router::Add(http::Verb method, std::string path, RouteHandler handler) {
 }
 
 void Router::AddPrefix(http::Verb method, std::string prefix, TracedRouteHandler handler) {
-  routes_.push_back({method, std::move(prefix), true, std::move(handler)});
+  std::string label = prefix + "*";
+  routes_.push_back({method, std::move(prefix), true, std::move(handler), std::move(label)});
 }
 
 void Router::AddPrefix(http::Verb method, std::string prefix, RouteHandler handler) {
@@ -46,6 +48,17 @@ std::string_view RequestPath(const http::HttpRequest& request) {
 
 const TracedRouteHandler* Router::Find(http::Verb method, std::string_view path,
                                        std::vector<http::Verb>* allowed) const {
+  const Route* route = Match(method, path, allowed);
+  return route == nullptr ? nullptr : &route->handler;
+}
+
+std::string_view Router::RouteLabel(http::Verb method, std::string_view path) const {
+  const Route* route = Match(method == http::Verb::head ? http::Verb::get : method, path, nullptr);
+  return route == nullptr ? kUnmatchedRoute : std::string_view(route->label);
+}
+
+const Router::Route* Router::Match(http::Verb method, std::string_view path,
+                                   std::vector<http::Verb>* allowed) const {
   // Rank: an exact match beats any prefix; a longer prefix beats a shorter one.
   auto rank = [&](const Route& route) -> size_t {
     if (!route.prefix) return route.path == path ? SIZE_MAX : 0;
@@ -65,7 +78,7 @@ const TracedRouteHandler* Router::Find(http::Verb method, std::string_view path,
       best = &route;
     }
   }
-  return best == nullptr ? nullptr : &best->handler;
+  return best;
 }
 
 asio::awaitable<http::HttpResponse> Router::Handle(http::HttpRequest request,

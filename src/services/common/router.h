@@ -60,15 +60,26 @@ class Router {
   const TracedRouteHandler* Find(http::Verb method, std::string_view path,
                                  std::vector<http::Verb>* allowed = nullptr) const;
 
+  // The pattern of the route Handle() picks for `method` and `path`, for metrics labels (bounded,
+  // unlike raw paths): the exact path ("/list"), or a prefix followed by "*" ("/img/*");
+  // kUnmatchedRoute when no route answers (404 or 405). HEAD is looked up as GET, as Handle() does.
+  std::string_view RouteLabel(http::Verb method, std::string_view path) const;
+
  private:
   struct Route {
     http::Verb method;
     std::string path;
     bool prefix;
     TracedRouteHandler handler;
+    std::string label;  // path, or prefix + "*"
   };
+  const Route* Match(http::Verb method, std::string_view path,
+                     std::vector<http::Verb>* allowed) const;
   std::vector<Route> routes_;
 };
+
+// RouteLabel() of a request no route answers.
+inline constexpr std::string_view kUnmatchedRoute = "unmatched";
 
 // An already computed response as an awaitable, for handlers that need no I/O:
 //   router.Add(Verb::get, "/", [](HttpRequest request) { return Respond(Hello(request)); });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <optional>
 
 #include "core/logger.h"
@@ -261,18 +262,27 @@ asio::awaitable<Result<http::HttpResponse>> ServiceClient::Send(std::string url_
   auto parsed = http::ParseUrl(url_text);
   if (!parsed.ok()) co_return parsed.status();
   std::string service = impl_->ServiceOf(parsed->host);
+  std::string callee = service.empty() ? parsed->HostHeader() : service;
   telemetry::Subsegment call;  // inert without a span
   if (span != nullptr) {
-    call = span->StartSubsegment(service.empty() ? parsed->HostHeader() : service,
-                                 telemetry::kNamespaceRemote);
+    call = span->StartSubsegment(callee, telemetry::kNamespaceRemote);
     call.Inject(request, url_text);
   }
+  const http::Verb method = request.method();
+  const auto start = std::chrono::steady_clock::now();
   auto response =
       co_await Deliver(std::move(*parsed), std::move(service), std::move(request), span);
   if (response.ok()) {
     call.End(static_cast<int>(response->result_int()), response->body().size());
   } else {
     call.EndWithStatus(response.status());
+  }
+  if (telemetry::DependencyMetrics* metrics = impl_->options.metrics) {
+    metrics->Record(
+        callee, telemetry::MethodLabel(method),
+        response.ok() ? telemetry::OutcomeOfHttpStatus(response->result_int())
+                      : telemetry::DependencyOutcome::kFault,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   co_return response;
 }

@@ -28,6 +28,11 @@
 // A retry on another instance stays within the one subsegment. Without a span, no trace
 // headers are sent and nothing is recorded.
 //
+// Metrics: with options.metrics set, every Send() (span or not) is counted in the dependency RED
+// metrics (telemetry/red_metrics.h): dependency = the callee's name as above, operation = the
+// HTTP method, outcome from the status as for the subsegment (a failed call is a fault), and
+// its duration including discovery and a retry.
+//
 // Failure modes: HTTP error statuses are responses, not errors. Errors read
 // "<service> is unavailable: <reason>", e.g. "list-api is unavailable: no healthy instances",
 // "list-api is unavailable: connect to 127.0.0.1:4123 failed: Connection refused"; codes are
@@ -54,6 +59,7 @@
 #include "http/client.h"
 #include "http/message.h"
 #include "http/url.h"
+#include "telemetry/red_metrics.h"
 #include "telemetry/tracer.h"
 
 namespace ck::services {
@@ -74,7 +80,8 @@ struct ServiceClientOptions {
   std::chrono::milliseconds cache_ttl{1000};
   std::chrono::milliseconds stale_ttl{30000};
   http::ClientOptions http;
-  const Clock* clock = nullptr;  // cache ages; null = SystemClock
+  const Clock* clock = nullptr;                     // cache ages; null = SystemClock
+  telemetry::DependencyMetrics* metrics = nullptr;  // null = not measured; must outlive the client
 };
 
 struct ServiceClientStats {

@@ -15,12 +15,14 @@
 #include <exception>
 #include <typeinfo>
 
+#include "aws/dynamodb_metrics.h"
 #include "aws/dynamodb_tracer.h"
 #include "core/logger.h"
 #include "http/client.h"
 #include "http/server.h"
 #include "http/url.h"
 #include "services/common/json_body.h"
+#include "telemetry/process_metrics.h"
 
 namespace ck::services {
 
@@ -72,10 +74,13 @@ telemetry::EmitterOptions EmitterOptionsFor(const ServiceConfig& config) {
 
 // The server's handler: traces and routes one request, logs it, turns exceptions into 500s.
 asio::awaitable<http::HttpResponse> ServeTraced(const Router* router, telemetry::Tracer* tracer,
+                                                telemetry::HttpServerMetrics* metrics,
                                                 http::HttpRequest request) {
   const auto start = std::chrono::steady_clock::now();
   const std::string method(request.method_string());
   const std::string path(RequestPath(request));
+  const http::Verb verb = request.method();
+  const std::string_view route = router->RouteLabel(verb, path);
   telemetry::RequestSpan span = tracer->StartRequest(request);
   http::HttpResponse response;
   bool failed = false;
@@ -104,6 +109,9 @@ asio::awaitable<http::HttpResponse> ServeTraced(const Router* router, telemetry:
             {"duration_ms", std::round(duration_ms * 1000) / 1000}});
   span.EchoHeader(response);
   span.End(response);
+  if (metrics != nullptr) {
+    metrics->Record(route, verb, static_cast<int>(response.result_int()), duration_ms / 1000);
+  }
   co_return response;
 }
 
@@ -119,7 +127,9 @@ http::HttpResponse HealthResponse(const ServiceConfig& config) {
 
 Result<aws::DynamoDbClient> ServiceContext::TracedDatastore(telemetry::RequestSpan* span) const {
   if (!datastore.ok()) return datastore.status();
-  return (*datastore)->Observed(std::make_unique<aws::DynamoDbTracer>(span));
+  return (*datastore)
+      ->Observed(std::make_unique<aws::DynamoDbCallMetrics>(
+          dependency_metrics, std::make_unique<aws::DynamoDbTracer>(span)));
 }
 
 // Polls the collector's GetSamplingRules (the daemon's TCP address, as the X-Ray SDKs do) and
@@ -169,6 +179,7 @@ struct ServiceHost::Impl {
                emitter.get(), sampler) {
     context.executor = io.get_executor();
     context.config = std::move(config);
+    DeclareMetrics();
     ServiceClientOptions client_options;
     client_options.domain = context.config.domain;
     client_options.discovery_url = context.config.discovery_url;
@@ -176,6 +187,7 @@ struct ServiceHost::Impl {
     client_options.no_proxy = context.config.no_proxy;
     client_options.http.connect_timeout = std::chrono::milliseconds(2000);
     client_options.http.request_timeout = std::chrono::milliseconds(10000);
+    client_options.metrics = dependency_metrics.get();
     services = std::make_unique<ServiceClient>(io.get_executor(), std::move(client_options));
     context.services = services.get();
     if (definition.uses_datastore) {
@@ -186,7 +198,10 @@ struct ServiceHost::Impl {
             aws::DynamoDbClient::Create(io.get_executor(), {.config = *context.config.aws});
         if (created.ok()) {
           datastore = std::move(*created);
-          context.datastore = datastore.get();
+          // Calls made outside a request (the table set-up) are measured too.
+          measured_datastore = std::make_unique<aws::DynamoDbClient>(datastore->Observed(
+              std::make_unique<aws::DynamoDbCallMetrics>(dependency_metrics.get())));
+          context.datastore = measured_datastore.get();
         } else {
           context.datastore = created.status();
         }
@@ -203,15 +218,37 @@ struct ServiceHost::Impl {
     if (definition.add_routes) definition.add_routes(router, &context);
   }
 
+  // The host's metric families (see the header); a failure is logged and leaves them out.
+  void DeclareMetrics() {
+    const std::string& name = context.config.service;
+    auto server = telemetry::HttpServerMetrics::Create(metrics, name);
+    auto dependencies = telemetry::DependencyMetrics::Create(metrics, name);
+    Status status = !server.ok() ? server.status() : dependencies.status();
+    if (status.ok()) status = telemetry::AddEmitterMetrics(metrics, name, emitter.get());
+    if (status.ok()) status = telemetry::AddProcessMetrics(metrics);
+    if (!status.ok()) {
+      Logger::Global().Error("metrics are not available", {{"error", status.message()}});
+      return;
+    }
+    server_metrics = std::move(*server);
+    dependency_metrics = std::move(*dependencies);
+    context.dependency_metrics = dependency_metrics.get();
+  }
+
   asio::io_context& io;
   const ServiceDefinition& definition;
   // Declared before everything that may hold a span, so they outlive every span.
   std::unique_ptr<telemetry::UdpEmitter> emitter;  // null when tracing is off
   telemetry::Sampler sampler;
   telemetry::Tracer tracer;
+  // Declared before the clients that record into them.
+  telemetry::MetricsRegistry metrics;
+  std::unique_ptr<telemetry::HttpServerMetrics> server_metrics;
+  std::unique_ptr<telemetry::DependencyMetrics> dependency_metrics;
   ServiceContext context;
   std::unique_ptr<ServiceClient> services;
   std::unique_ptr<aws::DynamoDbClient> datastore;
+  std::unique_ptr<aws::DynamoDbClient> measured_datastore;  // a view of `datastore`
   Router router;
   std::unique_ptr<http::HttpServer> server;
   std::string url;
@@ -237,15 +274,24 @@ bool ServiceHost::FlushTelemetry(std::chrono::milliseconds timeout) {
   return impl_->emitter ? impl_->emitter->Flush(timeout) : true;
 }
 
+const telemetry::MetricsRegistry& ServiceHost::metrics() const { return impl_->metrics; }
+
 Result<tcp::endpoint> ServiceHost::Start(const std::string& host, uint16_t port) {
   http::ServerOptions options;
   options.body_limit_bytes = impl_->definition.body_limit_bytes;
   options.server_name = "ck-" + impl_->definition.name;
   const Router* router = &impl_->router;
   telemetry::Tracer* tracer = &impl_->tracer;
+  telemetry::HttpServerMetrics* server_metrics = impl_->server_metrics.get();
+  const telemetry::MetricsRegistry* registry = &impl_->metrics;
   impl_->server = std::make_unique<http::HttpServer>(
-      impl_->io, std::move(options), [router, tracer](http::HttpRequest request) {
-        return ServeTraced(router, tracer, std::move(request));
+      impl_->io, std::move(options),
+      [router, tracer, server_metrics, registry](http::HttpRequest request) {
+        // Scrapes are answered before tracing and routing: not a request of the service's own.
+        if (telemetry::IsMetricsRequest(request)) {
+          return Respond(telemetry::MetricsResponse(*registry, request));
+        }
+        return ServeTraced(router, tracer, server_metrics, std::move(request));
       });
   CK_ASSIGN_OR_RETURN(tcp::endpoint endpoint, impl_->server->Listen(host, port));
   impl_->server->Start();

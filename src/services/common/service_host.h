@@ -25,9 +25,17 @@
 // a request carry its trace_id and span_id. With config.tracing off, ids still flow but nothing
 // is recorded or sent.
 //
+// Metrics (docs/metrics.md): `GET /metrics` answers the Prometheus text format from the host's
+// own MetricsRegistry, before routing (so no service route can shadow it), untraced, unlogged
+// and not counted as a request: RED per route (ck_http_server_*, `route` being the matched route
+// pattern), per dependency (ck_dependency_*: other services through ServiceClient, "DynamoDB"
+// through the datastore client, table set-up included), the emitter's counters (ck_tracing_*)
+// and the process_* metrics.
+//
 // Threads: everything (server, handlers, clients) runs on the one thread running the io_context;
 // the emitter sends from its own thread. Thread-safety: construct, Start() and Shutdown() on the
-// io thread (or before it runs); telemetry_stats() and FlushTelemetry() from any thread.
+// io thread (or before it runs); telemetry_stats(), FlushTelemetry() and metrics() from any
+// thread.
 // Failure modes: Start() fails when the address cannot be bound. A datastore that cannot be
 // configured (missing credentials, unreadable AWS_CA_BUNDLE) does not stop the service: the
 // context's `datastore` holds the Status, which handlers report as a 502.
@@ -51,6 +59,8 @@
 #include "services/common/service_client.h"
 #include "services/common/service_config.h"
 #include "telemetry/emitter.h"
+#include "telemetry/metrics.h"
+#include "telemetry/red_metrics.h"
 #include "telemetry/tracer.h"
 
 namespace ck::services {
@@ -62,6 +72,8 @@ struct ServiceContext {
   ServiceClient* services = nullptr;
   // The datastore client, or why there is none.
   Result<aws::DynamoDbClient*> datastore = FailedPrecondition("this service uses no datastore");
+  // Where datastore and service calls are counted (null when metrics could not be declared).
+  telemetry::DependencyMetrics* dependency_metrics = nullptr;
 
   // "http://<service>.<domain><path>".
   std::string UrlFor(std::string_view service, std::string_view path = "/") const {
@@ -69,8 +81,8 @@ struct ServiceContext {
   }
 
   // The datastore client for one request: its calls are recorded as "DynamoDB" subsegments of
-  // `span` (aws::DynamoDbTracer). The view must not outlive the request. Fails with the reason
-  // there is no datastore.
+  // `span` (aws::DynamoDbTracer) and counted in dependency_metrics. The view must not outlive
+  // the request. Fails with the reason there is no datastore.
   Result<aws::DynamoDbClient> TracedDatastore(telemetry::RequestSpan* span) const;
 };
 
@@ -107,6 +119,8 @@ class ServiceHost {
   telemetry::EmitterStats telemetry_stats() const;
   // Waits until the segments emitted so far have been sent; false on timeout.
   bool FlushTelemetry(std::chrono::milliseconds timeout);
+  // What GET /metrics serves.
+  const telemetry::MetricsRegistry& metrics() const;
 
  private:
   struct Impl;

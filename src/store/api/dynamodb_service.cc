@@ -53,6 +53,17 @@ OperationHandler FindOperation(std::string_view target) {
   return nullptr;
 }
 
+}  // namespace
+
+bool IsImplementedOperation(std::string_view operation) {
+  for (const auto& entry : kOperations) {
+    if (entry.name == operation) return true;
+  }
+  return false;
+}
+
+namespace {
+
 std::string RequestId() {
   std::string id = RandomHex(26);
   for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

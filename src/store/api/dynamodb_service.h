@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/sigv4.h"
@@ -48,6 +49,9 @@ struct DynamoDbOptions {
 };
 
 class ServiceState;
+
+// True when `operation` (e.g. "PutItem") is one Handle() implements.
+bool IsImplementedOperation(std::string_view operation);
 
 class DynamoDbService {
  public:
