@@ -13,9 +13,11 @@
 #include <mutex>
 #include <thread>
 
+#include "collector/alarms/alarm_json.h"
 #include "collector/collector_metrics.h"
 #include "collector/log_pipeline.h"
 #include "collector/logs_api.h"
+#include "collector/metrics_api.h"
 #include "collector/model/xray_document.h"
 #include "collector/otlp/otlp_http.h"
 #include "collector/service_graph.h"
@@ -56,6 +58,28 @@ constexpr size_t kQueuedSpanOverheadBytes = 2048;
 constexpr size_t kTrimAfterSpans = 20'000;
 constexpr double kRetentionEverySeconds = 30;
 
+// The stack file's alarms (PutMetricAlarm / PutCompositeAlarm bodies) into the engine; the
+// first invalid one fails the start with its name.
+Status PutStackAlarms(MetricsService& service, const std::vector<nlohmann::json>& bodies) {
+  std::vector<MetricAlarmSpec> metric_alarms;
+  std::vector<CompositeAlarmSpec> composite_alarms;
+  for (const nlohmann::json& body : bodies) {
+    CK_ASSIGN_OR_RETURN(AlarmJson parsed, ParseAlarmJson(body.dump()));
+    const std::string name = body.value("AlarmName", "");
+    if (parsed.contains("AlarmRule")) {
+      auto spec = ParsePutCompositeAlarm(parsed);
+      if (!spec.ok()) return InvalidArgument("alarm " + name + ": " + spec.status().message());
+      composite_alarms.push_back(std::move(*spec));
+    } else {
+      auto spec = ParsePutMetricAlarm(parsed);
+      if (!spec.ok()) return InvalidArgument("alarm " + name + ": " + spec.status().message());
+      metric_alarms.push_back(std::move(*spec));
+    }
+  }
+  if (metric_alarms.empty() && composite_alarms.empty()) return Status::Ok();
+  return service.PutAlarms(metric_alarms, composite_alarms);
+}
+
 }  // namespace
 
 struct Collector::Impl {
@@ -67,6 +91,8 @@ struct Collector::Impl {
   std::unique_ptr<LogPipeline> log_pipeline;
   std::unique_ptr<logs::LogStore> log_reader;  // the query thread's connection
   std::unique_ptr<LogsApi> logs_api;
+  std::unique_ptr<MetricsService> metrics_service;
+  std::unique_ptr<MetricsApi> metrics_api;
 
   asio::ip::udp::socket udp;
   std::unique_ptr<http::HttpServer> api_server;
@@ -307,6 +333,7 @@ struct Collector::Impl {
       stats["last_rejection"] = last_rejection;
     }
     stats["logs"] = log_pipeline->StatsJson();
+    stats["metrics"] = metrics_service->StatsJson();
     TraceStoreStats store_stats = store->stats();
     stats["store"] = {{"spans_written", store_stats.spans_written},
                       {"spans_replaced", store_stats.spans_replaced},
@@ -338,7 +365,16 @@ Result<std::unique_ptr<Collector>> Collector::Start(asio::io_context& io,
   self.api = std::make_unique<XRayApi>(*self.store, self.graph, self.options.sampling_rules);
   CK_RETURN_IF_ERROR(AddCollectorMetrics(self.metrics, [&self] { return self.Stats(); }));
   CK_RETURN_IF_ERROR(telemetry::AddProcessMetrics(self.metrics));
+  MetricsServiceOptions metrics_options;
+  metrics_options.data_dir = self.options.data_dir;
+  metrics_options.scrape_targets = self.options.scrape_targets;
+  CK_ASSIGN_OR_RETURN(self.metrics_service, MetricsService::Start(std::move(metrics_options)));
+  CK_RETURN_IF_ERROR(PutStackAlarms(*self.metrics_service, self.options.alarms));
+  self.metrics_api = std::make_unique<MetricsApi>(*self.metrics_service);
   LogPipelineOptions log_options;
+  log_options.on_stored = [metrics = self.metrics_service.get()](const logs::NewLogEvent& event) {
+    metrics->ObserveLogEvent(event.group, event.message, event.timestamp_ms);
+  };
   log_options.data_dir = self.options.data_dir;
   log_options.group_prefix = self.options.log_group_prefix;
   log_options.tail_task_logs = self.options.tail_task_logs;
@@ -365,6 +401,11 @@ Result<std::unique_ptr<Collector>> Collector::Start(asio::io_context& io,
                                          self.Stats().dump() + "\n", request.version());
           }
           const http::HttpRequest* incoming = &request;
+          if (MetricsApi::Accepts(request)) {
+            co_return co_await http::OffloadTo(self.query_io.get_executor(), [&self, incoming] {
+              return self.metrics_api->Handle(*incoming);
+            });
+          }
           if (LogsApi::Accepts(request)) {
             co_return co_await http::OffloadTo(self.query_io.get_executor(), [&self, incoming] {
               return self.logs_api->Handle(*incoming);
@@ -452,7 +493,12 @@ Collector::~Collector() {
   if (impl_->writer_thread.joinable()) impl_->writer_thread.join();
   impl_->query_guard.reset();
   if (impl_->query_thread.joinable()) impl_->query_thread.join();
-  impl_->log_pipeline.reset();  // stores what is queued and tailed
+  impl_->log_pipeline.reset();     // stores what is queued and tailed
+  impl_->metrics_service.reset();  // flushes the store, saves the alarms
+}
+
+Status Collector::PutMetricData(std::vector<metrics::MetricDatum> data) {
+  return impl_->metrics_service->PutMetricData(std::move(data));
 }
 
 void Collector::Shutdown() {

@@ -31,12 +31,15 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "collector/metrics/metric_types.h"
+#include "collector/metrics_service.h"
 #include "collector/model/span.h"
 #include "core/status.h"
 #include "telemetry/sampler.h"
@@ -60,6 +63,10 @@ struct CollectorOptions {
   bool tail_task_logs = true;
   uint64_t log_max_bytes = 1ull << 30;
   std::optional<int> log_retention_days = 30;
+  // Metrics and alarms (metrics_service.h): Prometheus targets to scrape (asked from the metrics
+  // thread), and alarms as PutMetricAlarm / PutCompositeAlarm bodies (the stack file's).
+  std::function<std::vector<ScrapeEndpoint>()> scrape_targets;
+  std::vector<nlohmann::json> alarms;
 };
 
 class Collector {
@@ -81,6 +88,8 @@ class Collector {
   void Flush();
   // Counters: received, rejected and dropped datagrams/spans, queue depth, store statistics.
   nlohmann::json StatsJson() const;
+  // Datums for the metric store (Container Insights samples from `ck up`); any thread.
+  Status PutMetricData(std::vector<metrics::MetricDatum> data);
 
   struct Impl;
 

@@ -290,6 +290,7 @@ Status AlarmHistory(const MetricFlags& flags, const std::string& name) {
 struct ExportRequest {
   std::string control = "http://127.0.0.1:9900";
   std::string out_dir = ".";
+  std::string scrape_interval = "15s";
 };
 
 Result<json> GetJson(const std::string& url_text) {
@@ -335,7 +336,7 @@ Status ExportPrometheus(const MetricFlags& flags, const ExportRequest& request) 
   const std::string stack_name = stack.value("name", "stack");
   const json& datastore = stack.value("datastore", json::object());
   const std::string datastore_name = datastore.value("name", "dynamodb");
-  const bool datastore_tls = datastore.value("tls", "none") != "none";
+  const bool datastore_tls = datastore.value("tls", false);
   std::filesystem::path data_dir = stack.value("data_dir", ".ck");
   const std::string ca_file = std::filesystem::absolute(data_dir / "tls" / "ca.pem").string();
 
@@ -343,7 +344,8 @@ Status ExportPrometheus(const MetricFlags& flags, const ExportRequest& request) 
   // re-export after a restart or scale).
   std::map<std::string, std::vector<std::string>> targets;
   for (const json& task : tasks.value("tasks", json::array())) {
-    if (task.value("kind", "") != "service" || task.value("port", 0) == 0) continue;
+    const std::string kind = task.value("kind", "");
+    if ((kind != "service" && kind != "datastore") || task.value("port", 0) == 0) continue;
     if (task.value("state", "") != "healthy" && task.value("state", "") != "running") continue;
     targets[task.value("service", "")].push_back("127.0.0.1:" +
                                                  std::to_string(task.value("port", 0)));
@@ -351,10 +353,10 @@ Status ExportPrometheus(const MetricFlags& flags, const ExportRequest& request) 
   std::string config = fmt::format(
       "# Prometheus configuration for the Cuddle Kube stack {} (written by `ck export "
       "prometheus`).\n"
-      "global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n"
+      "global:\n  scrape_interval: {}\n  evaluation_interval: {}\n"
       "rule_files:\n  - ck-alarms.rules.yml\n"
       "scrape_configs:\n",
-      stack_name);
+      stack_name, YamlString(request.scrape_interval), YamlString(request.scrape_interval));
   auto add_job = [&config](const std::string& job, const std::vector<std::string>& job_targets,
                            const std::string& path, const std::string& extra) {
     config += "  - job_name: " + YamlString(job) + "\n    metrics_path: " + YamlString(path) +
@@ -501,6 +503,10 @@ void RegisterMetricCommands(CLI::App& app) {
       "Example: ck export prometheus --out-dir prom && prometheus "
       "--config.file=prom/prometheus.yml");
   prometheus->add_option("--out-dir", export_request->out_dir, "where to write the two files")
+      ->capture_default_str();
+  prometheus
+      ->add_option("--scrape-interval", export_request->scrape_interval,
+                   "Prometheus' scrape and rule evaluation interval (e.g. 5s, 1m)")
       ->capture_default_str();
   prometheus->add_option("--control", export_request->control, "control API of the running `ck up`")
       ->envname("CK_CONTROL_URL")

@@ -20,6 +20,7 @@
 #include <iostream>
 
 #include "cli/verbs/server_runtime.h"
+#include "cli/verbs/stack_telemetry_feed.h"
 #include "cli/verbs/verbs.h"
 #include "collector/collector.h"
 #include "core/logger.h"
@@ -113,6 +114,8 @@ Status Run(const UpFlags& flags) {
 
   const std::string control_url = "http://127.0.0.1:" + std::to_string(stack.control_port);
   asio::io_context io;
+  // Declared before the collector, whose metrics thread asks it for scrape targets.
+  StackTelemetryFeed feed(io, stack.name);
   std::unique_ptr<collector::Collector> telemetry;
   if (stack.telemetry.enabled) {
     collector::CollectorOptions collector_options;
@@ -129,6 +132,8 @@ Status Run(const UpFlags& flags) {
             ? std::optional<int>(stack.telemetry.log_retention_days)
             : std::nullopt;
     collector_options.log_max_bytes = static_cast<uint64_t>(stack.telemetry.log_max_mb) << 20;
+    collector_options.scrape_targets = [&feed] { return feed.Targets(); };
+    collector_options.alarms = stack.alarms;
     auto started = collector::Collector::Start(io, std::move(collector_options));
     if (!started.ok()) {
       return Unavailable("collector: " + started.status().message() +
@@ -179,6 +184,7 @@ Status Run(const UpFlags& flags) {
   const std::string stack_name = stack.name;
   const bool has_public = !stack.public_service.empty();
   platform::Supervisor supervisor(io, std::move(stack), discovery, options);
+  feed.Attach(&supervisor, telemetry.get());
 
   http::HttpServer* server_pointer = nullptr;
   bool stopping = false;
@@ -187,6 +193,7 @@ Status Run(const UpFlags& flags) {
     stopping = true;
     std::printf(
         "ck up: stopping (dependents first; SIGTERM, then SIGKILL after the grace period)\n");
+    feed.Stop();
     supervisor.Shutdown([&] {
       if (telemetry) telemetry->Shutdown();
       server_pointer->Shutdown([&] { io.stop(); });
@@ -221,8 +228,13 @@ Status Run(const UpFlags& flags) {
     std::printf(
         "  traces:   X-Ray daemon udp/%d, X-Ray API http://127.0.0.1:%d  (ck map, ck traces)\n",
         telemetry->udp_endpoint().port(), telemetry->api_endpoint().port());
+    std::printf(
+        "  telemetry API: logs (ck logs, ck query), metrics (ck metrics), alarms (ck alarms)\n"
+        "            with --collector http://127.0.0.1:%d\n",
+        telemetry->api_endpoint().port());
   }
   supervisor.Start();
+  feed.Start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   std::function<void(const boost::system::error_code&, int)> on_signal =
