@@ -1,7 +1,7 @@
 // Micro benchmark of the Logs Insights engine alone (no store): per-event cost of QueryRun::Add
 // for representative queries over synthetic service log events held in memory.
 //
-// Not built by bench/CMakeLists.txt; build and run by hand against the release library:
+// Built as ck_bench_insights_engine (bench/CMakeLists.txt); by hand:
 //   g++ -std=c++20 -O2 -I src bench/insights_engine.cc build/release/src/libck_collector_insights.a
 //   \
 //       build/release/src/libck_core.a -lre2 -lsimdjson -lfmt -o /tmp/insights_engine
