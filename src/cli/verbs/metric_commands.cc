@@ -470,11 +470,13 @@ void RegisterMetricCommands(CLI::App& app) {
   put_command->add_option("--action", put->actions, "on ALARM: log, or webhook:<url> (repeatable)");
   put_command->add_option("--rule", put->rule, "a composite alarm rule (makes it composite)");
   put_command->add_option("--file", put->file, "a PutMetricAlarm/PutCompositeAlarm JSON body");
+  AddCommonOptions(put_command, *alarm_flags);
   put_command->callback([alarm_flags, put] { Finish(PutAlarm(*alarm_flags, *put), "alarms put"); });
 
   auto delete_names = std::make_shared<std::vector<std::string>>();
   CLI::App* delete_command = alarms->add_subcommand("delete", "Delete alarms.");
   delete_command->add_option("names", *delete_names, "alarm names")->required();
+  AddCommonOptions(delete_command, *alarm_flags);
   delete_command->callback([alarm_flags, delete_names] {
     auto answer = CallMetrics(*alarm_flags, "DeleteAlarms", {{"AlarmNames", *delete_names}});
     Finish(answer.status(), "alarms delete");
@@ -483,6 +485,7 @@ void RegisterMetricCommands(CLI::App& app) {
   auto history_name = std::make_shared<std::string>();
   CLI::App* history = alarms->add_subcommand("history", "An alarm's (or every alarm's) history.");
   history->add_option("name", *history_name, "alarm name (default: all)");
+  AddCommonOptions(history, *alarm_flags);
   history->callback([alarm_flags, history_name] {
     Finish(AlarmHistory(*alarm_flags, *history_name), "alarms history");
   });
