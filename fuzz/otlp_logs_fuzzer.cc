@@ -20,7 +20,7 @@
 #include "collector/otlp/otlp_logs_json.h"
 #include "collector/otlp/otlp_logs_protobuf.h"
 #include "collector/otlp/protobuf_reader.h"
-#include "collector/otlp/utf8.h"
+#include "core/utf8.h"
 #include "otlp_span_checks.h"
 
 namespace {
@@ -36,7 +36,7 @@ void CheckRecord(const otlp::OtlpLogRecord& record) {
   Check(record.time_unix_nano >= 0 && record.observed_time_unix_nano >= 0);
   for (const std::string* text :
        {&record.service_name, &record.scope_name, &record.severity_text, &record.body}) {
-    Check(otlp::IsValidUtf8(*text));
+    Check(ck::IsValidUtf8(*text));
   }
   Check(record.attributes.is_object());
   try {

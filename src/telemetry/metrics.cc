@@ -96,7 +96,7 @@ class CallbackFamily final : public FamilyBase {
         continue;
       }
       for (std::string& value : sample.label_values) {
-        if (!IsValidUtf8(value)) value = SanitizeUtf8(value);
+        if (!IsValidUtf8(value)) value = ToValidUtf8(value);
       }
       valid.push_back(std::move(sample));
     }
@@ -259,7 +259,7 @@ Metric& Family<Metric>::WithLabels(std::span<const std::string_view> values) {
   std::vector<std::string> sanitized;
   for (std::string_view value : values) {
     if (!IsValidUtf8(value)) {
-      for (std::string_view each : values) sanitized.push_back(SanitizeUtf8(each));
+      for (std::string_view each : values) sanitized.push_back(ToValidUtf8(each));
       break;
     }
   }

@@ -12,14 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.h"
+
 namespace ck::telemetry {
 
 // [a-zA-Z_][a-zA-Z0-9_]* (the ':' of recording rules is not ours to use).
 bool IsValidMetricName(std::string_view name);
-
-bool IsValidUtf8(std::string_view text);
-// `text` with every byte that does not begin a valid UTF-8 sequence replaced by U+FFFD.
-std::string SanitizeUtf8(std::string_view text);
 
 // Appends `value` with \ " and newline escaped, as inside label="...".
 void AppendEscapedLabelValue(std::string& out, std::string_view value);

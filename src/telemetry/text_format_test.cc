@@ -64,7 +64,7 @@ TEST(TextFormatTest, ValidatesNamesAndUtf8) {
   EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
   EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(IsValidUtf8("\xE2\x82"));          // truncated
-  EXPECT_EQ(SanitizeUtf8("a\xFF"
+  EXPECT_EQ(ToValidUtf8("a\xFF"
                          "b\xE2\x82"),
             "a\xEF\xBF\xBD"
             "b\xEF\xBF\xBD\xEF\xBF\xBD");

@@ -68,43 +68,6 @@ Status AlarmConstraintError(std::string_view member, std::string_view value,
                          std::string(rule));
 }
 
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t length = 0;
-    uint32_t code = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      length = 2;
-      code = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      length = 3;
-      code = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      length = 4;
-      code = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      const unsigned char next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xc0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3f);
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF.
-    if ((length == 3 && code < 0x800) || (length == 4 && code < 0x10000) || code > 0x10ffff ||
-        (code >= 0xd800 && code <= 0xdfff)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
 Status ValidateAlarmName(std::string_view name) {
   CK_RETURN_IF_ERROR(RequireLength("alarmName", name, kMaxAlarmNameLength));
   if (!IsPrintableAscii(name)) {

@@ -15,6 +15,7 @@
 
 #include "collector/alarms/alarm_types.h"
 #include "core/status.h"
+#include "core/utf8.h"
 
 namespace ck::collector {
 
@@ -27,7 +28,6 @@ inline constexpr size_t kMaxActionLength = 1024;
 // CloudWatch's constraint message: "1 validation error detected: Value 'v' at 'member' failed to
 // satisfy constraint: Member must <rule>" (Value null when `value` is empty).
 Status AlarmConstraintError(std::string_view member, std::string_view value, std::string_view rule);
-bool IsValidUtf8(std::string_view text);
 
 Status ValidateAlarmName(std::string_view name);
 Status ValidateAlarmAction(std::string_view action);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/utf8.h"
 
 namespace ck::collector::metrics {
 
@@ -70,9 +71,6 @@ struct MetricDatum {
 
 // True for the CloudWatch unit names ("Seconds", "Bytes/Second", "Count", "None", ...).
 bool IsValidUnit(std::string_view unit);
-
-// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
-bool IsValidUtf8(std::string_view text);
 
 // Checks names and limits and sorts the dimensions by name.
 Status NormalizeSeriesKey(SeriesKey& key);

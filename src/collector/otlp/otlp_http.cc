@@ -11,7 +11,7 @@
 #include "collector/otlp/otlp_logs_protobuf.h"
 #include "collector/otlp/otlp_trace_decoder.h"
 #include "collector/otlp/protobuf_writer.h"
-#include "collector/otlp/utf8.h"
+#include "core/utf8.h"
 
 namespace ck::collector::otlp {
 namespace {

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "collector/otlp/otlp_json_common.h"
-#include "collector/otlp/utf8.h"
 #include "core/hex.h"
+#include "core/utf8.h"
 
 namespace ck::collector::otlp {
 namespace {

@@ -3,8 +3,8 @@
 #include <limits>
 #include <utility>
 
-#include "collector/otlp/utf8.h"
 #include "core/crypto.h"
+#include "core/utf8.h"
 
 namespace ck::collector::otlp::protobuf_codec {
 namespace {

@@ -13,8 +13,8 @@
 
 #include "collector/otlp/otlp_trace_json.h"
 #include "collector/otlp/otlp_trace_protobuf.h"
-#include "collector/otlp/utf8.h"
 #include "core/hex.h"
+#include "core/utf8.h"
 
 namespace ck::collector::otlp {
 namespace {

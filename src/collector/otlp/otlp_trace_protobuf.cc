@@ -5,8 +5,8 @@
 #include "collector/otlp/otlp_protobuf_common.h"
 #include "collector/otlp/protobuf_reader.h"
 #include "collector/otlp/protobuf_writer.h"
-#include "collector/otlp/utf8.h"
 #include "core/crypto.h"
+#include "core/utf8.h"
 
 namespace ck::collector::otlp {
 namespace {

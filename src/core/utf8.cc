@@ -1,8 +1,8 @@
-#include "collector/otlp/utf8.h"
+#include "core/utf8.h"
 
 #include <cstdint>
 
-namespace ck::collector::otlp {
+namespace ck {
 namespace {
 
 // Length of the well-formed sequence at the start of `text`, or 0 when it is ill-formed
@@ -72,4 +72,4 @@ std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
   return text.substr(0, end);
 }
 
-}  // namespace ck::collector::otlp
+}  // namespace ck

@@ -1,5 +1,6 @@
-// UTF-8 helpers for strings that arrive as raw bytes (protobuf `string` fields) and must become
-// JSON strings (span metadata), which nlohmann/json refuses to serialise when they are invalid.
+// UTF-8 helpers for text that arrives as raw bytes (protobuf `string` fields, task output, form
+// fields, metric names) and must be well-formed before it becomes JSON, an exposition or a log
+// event; nlohmann/json refuses to serialise invalid UTF-8.
 //
 //   std::string name = ToValidUtf8(field.bytes);   // invalid sequences become U+FFFD
 //   std::string_view cut = TruncateUtf8(name, 1000);
@@ -11,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace ck::collector::otlp {
+namespace ck {
 
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points > U+10FFFF).
 bool IsValidUtf8(std::string_view text);
@@ -23,4 +24,4 @@ std::string ToValidUtf8(std::string_view text);
 // character.
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
 
-}  // namespace ck::collector::otlp
+}  // namespace ck
