@@ -65,7 +65,7 @@ TEST(TextFormatTest, ValidatesNamesAndUtf8) {
   EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(IsValidUtf8("\xE2\x82"));          // truncated
   EXPECT_EQ(ToValidUtf8("a\xFF"
-                         "b\xE2\x82"),
+                        "b\xE2\x82"),
             "a\xEF\xBF\xBD"
             "b\xEF\xBF\xBD\xEF\xBF\xBD");
 }

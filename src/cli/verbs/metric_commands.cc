@@ -293,21 +293,6 @@ struct ExportRequest {
   std::string scrape_interval = "15s";
 };
 
-Result<json> GetJson(const std::string& url_text) {
-  auto url = http::ParseUrl(url_text);
-  if (!url.ok()) return InvalidArgument("'" + url_text + "' is not a URL");
-  http::HttpRequest request{http::Verb::get, url->target, 11};
-  auto response = http::SendBlocking(*url, std::move(request), http::ClientOptions{});
-  if (!response.ok())
-    return Unavailable("cannot reach " + url_text + ": " + response.status().message());
-  if (response->result_int() != 200) {
-    return Unavailable(url_text + " answered " + std::to_string(response->result_int()));
-  }
-  json body = json::parse(response->body(), nullptr, false);
-  if (body.is_discarded()) return Internal(url_text + " sent invalid JSON");
-  return body;
-}
-
 Result<std::string> GetText(const std::string& url_text) {
   auto url = http::ParseUrl(url_text);
   if (!url.ok()) return InvalidArgument("'" + url_text + "' is not a URL");
@@ -320,6 +305,13 @@ Result<std::string> GetText(const std::string& url_text) {
                        response->body());
   }
   return response->body();
+}
+
+Result<json> GetJson(const std::string& url_text) {
+  CK_ASSIGN_OR_RETURN(std::string text, GetText(url_text));
+  json body = json::parse(text, nullptr, false);
+  if (body.is_discarded()) return Internal(url_text + " sent invalid JSON");
+  return body;
 }
 
 std::string YamlString(const std::string& text) { return json(text).dump(); }
