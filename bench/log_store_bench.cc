@@ -111,11 +111,10 @@ int main(int argc, char** argv) {
     }
     std::printf("%zu lines, %.1f MB of log file\n", lines, static_cast<double>(file_bytes) / 1e6);
 
+    // The collector's own batch bounds (PutLogEvents' limits: 10,000 events, 1 MiB); each batch
+    // becomes one stored block.
     LogTailerOptions options;
     options.data_dir = (dir / "data").string();
-    options.max_batch_events = 20'000;
-    options.max_batch_bytes = 4 << 20;
-    options.max_read_bytes = 4 << 20;
 
     {  // The tailer alone.
       LogTailer tailer(options, {});

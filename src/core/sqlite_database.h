@@ -51,6 +51,7 @@ class Statement {
   std::string_view ColumnText(int column) const;
 
   void Reset();
+  sqlite3_stmt* handle() const { return statement_; }
 
  private:
   sqlite3_stmt* statement_;

@@ -95,13 +95,16 @@ describe('Prometheus scrapes the stack', { timeout: 240_000, skip: missing && `$
     for (const alarm of alarms.MetricAlarms) assert.match(alarm.StateValue, /^(OK|ALARM|INSUFFICIENT_DATA)$/)
     assert.equal(alarms.CompositeAlarms[0].AlarmRule, 'ALARM("public-site-5xx") OR ALARM("task-restarts")')
 
-    const statistics = JSON.parse(ck('metrics', 'ECS/ContainerInsights', 'RunningTaskCount',
-      'ClusterName=cuddle-kube', 'ServiceName=list-api', '--since', '5m', '--stat', 'Maximum', '--json'))
-    assert.ok(statistics.Datapoints.length >= 1, JSON.stringify(statistics))
-    // The first sample may be taken while the task is still starting (0 running); by now it runs.
-    const points = [...statistics.Datapoints].sort((a, b) => a.Timestamp - b.Timestamp)
-    assert.ok(points.every((point) => point.Maximum === 0 || point.Maximum === 1), JSON.stringify(statistics))
-    assert.equal(points[points.length - 1].Maximum, 1, JSON.stringify(statistics))
+    // Samples are taken every 10 s; the first may come while the task is still starting (0
+    // running), so wait for one taken since it runs.
+    const statistics = await stack.until('a RunningTaskCount sample with list-api running', () => {
+      const result = JSON.parse(ck('metrics', 'ECS/ContainerInsights', 'RunningTaskCount',
+        'ClusterName=cuddle-kube', 'ServiceName=list-api', '--since', '5m', '--stat', 'Maximum', '--json'))
+      const points = [...result.Datapoints].sort((a, b) => a.Timestamp - b.Timestamp)
+      return points.length > 0 && points[points.length - 1].Maximum === 1 && result
+    }, { timeoutMs: 30_000, intervalMs: 1000 })
+    assert.ok(statistics.Datapoints.every((point) => point.Maximum === 0 || point.Maximum === 1),
+      JSON.stringify(statistics))
     const listed = ck('metrics', 'ECS/ContainerInsights')
     for (const metric of ['CpuUtilized', 'MemoryUtilized', 'RunningTaskCount', 'DesiredTaskCount', 'RestartCount']) {
       assert.match(listed, new RegExp(`ECS/ContainerInsights\\s+${metric}\\s`), listed)

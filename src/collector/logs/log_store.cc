@@ -6,21 +6,26 @@
 
 #include "collector/logs/log_names.h"
 #include "collector/logs/log_store_impl.h"
+#include "core/logger.h"
 
 namespace ck::collector::logs {
 namespace {
 
-// Column order puts the message last, so reading the small columns of a row never follows the
-// message's overflow pages. events_by_time holds (group_id, timestamp_ms) and, as every SQLite
-// index does, the rowid (id): a scan that needs only id and timestamp reads the index alone.
-// Groups and streams use AUTOINCREMENT so a deleted one's id is never reused (readers cache
-// id -> name).
+// Events live in blocks (log_block.h). blocks_by_first serves ascending scans and retention,
+// blocks_by_last descending scans; groups.max_span_ms (the widest block's last_ms - first_ms)
+// bounds how far before a scan's start a block holding events in range can begin. Messages sit
+// in their own table so a scan that needs only times reads small rows; so do the blocks' trace
+// id Bloom filters, which a trace lookup reads all of (an index row per trace id cost more than
+// the rest of an append together). Groups, streams and
+// blocks use AUTOINCREMENT so a deleted one's id is never reused (readers cache id -> name,
+// event ids embed block ids).
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS groups (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE,
   created_ms INTEGER NOT NULL,
-  retention_days INTEGER
+  retention_days INTEGER,
+  max_span_ms INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS streams (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -34,17 +39,30 @@ CREATE TABLE IF NOT EXISTS streams (
   stored_bytes INTEGER NOT NULL DEFAULT 0,
   UNIQUE (group_id, name)
 );
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS blocks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   group_id INTEGER NOT NULL,
   stream_id INTEGER NOT NULL,
-  timestamp_ms INTEGER NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
   ingestion_ms INTEGER NOT NULL,
-  trace_id TEXT,
-  message TEXT NOT NULL
+  count INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  times BLOB NOT NULL,
+  indexes BLOB NOT NULL,
+  lengths BLOB NOT NULL,
+  traces BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_by_time ON events (group_id, timestamp_ms);
-CREATE INDEX IF NOT EXISTS events_by_trace ON events (trace_id) WHERE trace_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS blocks_by_first ON blocks (group_id, first_ms);
+CREATE INDEX IF NOT EXISTS blocks_by_last ON blocks (group_id, last_ms);
+CREATE TABLE IF NOT EXISTS block_messages (
+  block_id INTEGER PRIMARY KEY,
+  messages BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS block_blooms (
+  block_id INTEGER PRIMARY KEY,
+  bloom BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS source_offsets (
   path TEXT PRIMARY KEY,
   file_id INTEGER NOT NULL,
@@ -52,8 +70,15 @@ CREATE TABLE IF NOT EXISTS source_offsets (
 ) WITHOUT ROWID;
 )sql";
 
-// 16 KiB pages hold ~70 typical events, so appends split fewer pages and the covering index is
-// shallow (page_size only applies before the first table exists). synchronous=NORMAL in WAL
+// Files written before events were stored in blocks had one `events` row per event. The store
+// is local telemetry: such a file starts over (its read positions go too, so the task log files
+// still on disk are read again from their start).
+constexpr const char* kDropRowLayout =
+    "DROP TABLE IF EXISTS events; DROP TABLE IF EXISTS streams; DROP TABLE IF EXISTS groups; "
+    "DROP TABLE IF EXISTS source_offsets;";
+
+// 16 KiB pages: fewer overflow pages per block (page_size only applies before the first table
+// exists). synchronous=NORMAL in WAL
 // mode still survives a process kill; only a power loss may drop the last commits. A 16 MB page
 // cache holds the hot ends of both indexes; the WAL is checkpointed every ~64 MB.
 Status Configure(SqliteDatabase& database) {
@@ -105,6 +130,61 @@ std::string_view ColumnText(sqlite3_stmt* statement, int column) {
   return {reinterpret_cast<const char*>(text), static_cast<size_t>(size)};
 }
 
+std::string_view ColumnBlob(sqlite3_stmt* statement, int column) {
+  const void* blob = sqlite3_column_blob(statement, column);
+  const int size = sqlite3_column_bytes(statement, column);
+  if (blob == nullptr) return {};
+  return {static_cast<const char*>(blob), static_cast<size_t>(size)};
+}
+
+namespace {
+
+void TraceBloomMayContainFunction(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  if (argc != 2) {
+    sqlite3_result_int(context, 1);
+    return;
+  }
+  const auto bytes = [](sqlite3_value* value) {
+    const void* data = sqlite3_value_blob(value);
+    const int size = sqlite3_value_bytes(value);
+    return data == nullptr
+               ? std::string_view()
+               : std::string_view(static_cast<const char*>(data), static_cast<size_t>(size));
+  };
+  sqlite3_result_int(context, TraceBloomMayContain(bytes(argv[0]), bytes(argv[1])) ? 1 : 0);
+}
+
+}  // namespace
+
+Status RegisterTraceBloomFunction(SqliteDatabase& database) {
+  const int code =
+      sqlite3_create_function_v2(database.handle(), "ck_trace_bloom_may_contain", 2,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+                                 TraceBloomMayContainFunction, nullptr, nullptr, nullptr);
+  if (code != SQLITE_OK) return SqliteStatus(database.handle(), code, "sqlite function");
+  return Status::Ok();
+}
+
+const char* const kBlockRowColumns =
+    "id, stream_id, first_ms, last_ms, count, bytes, times, indexes, lengths, traces, "
+    "ingestion_ms";
+
+BlockRow ReadBlockRow(sqlite3_stmt* statement) {
+  BlockRow row;
+  row.id = sqlite3_column_int64(statement, 0);
+  row.stream_id = sqlite3_column_int64(statement, 1);
+  row.first_ms = sqlite3_column_int64(statement, 2);
+  row.last_ms = sqlite3_column_int64(statement, 3);
+  row.count = static_cast<uint32_t>(sqlite3_column_int64(statement, 4));
+  row.bytes = static_cast<uint64_t>(sqlite3_column_int64(statement, 5));
+  row.times = ColumnBlob(statement, 6);
+  row.indexes = ColumnBlob(statement, 7);
+  row.lengths = ColumnBlob(statement, 8);
+  row.traces = ColumnBlob(statement, 9);
+  row.ingestion_ms = sqlite3_column_int64(statement, 10);
+  return row;
+}
+
 Result<Transaction> Transaction::Begin(SqliteDatabase& database, bool write) {
   CK_RETURN_IF_ERROR(database.Exec(write ? "BEGIN IMMEDIATE" : "BEGIN"));
   return Transaction(&database);
@@ -139,6 +219,7 @@ int64_t LogStore::Impl::NowMs() const {
 void LogStore::Impl::ClearCaches() {
   group_ids.clear();
   stream_ids.clear();
+  group_spans.clear();
 }
 
 Status LogStore::Impl::RefreshCaches() {
@@ -245,6 +326,88 @@ Status LogStore::Impl::ApplyStreamDeltas(const StreamDelta& delta, int sign, int
   return update->Run();
 }
 
+Status LogStore::Impl::WriteBlock(int64_t group_id, int64_t stream_id, const EncodedLogBlock& block,
+                                  int64_t ingestion_ms, std::optional<int64_t> block_id) {
+  sqlite3* handle = database->handle();
+  sqlite3_stmt* insert = insert_block.get();
+  if (block_id) {
+    sqlite3_bind_int64(insert, 1, *block_id);
+  } else {
+    sqlite3_bind_null(insert, 1);
+  }
+  sqlite3_bind_int64(insert, 2, group_id);
+  sqlite3_bind_int64(insert, 3, stream_id);
+  sqlite3_bind_int64(insert, 4, block.first_ms);
+  sqlite3_bind_int64(insert, 5, block.last_ms);
+  sqlite3_bind_int64(insert, 6, ingestion_ms);
+  sqlite3_bind_int64(insert, 7, block.count);
+  sqlite3_bind_int64(insert, 8, static_cast<int64_t>(block.bytes));
+  // The block outlives each step: SQLITE_STATIC spares copies.
+  const auto bind_bytes = [](sqlite3_stmt* statement, int index, const std::string& bytes) {
+    sqlite3_bind_blob64(statement, index, bytes.data(), bytes.size(), SQLITE_STATIC);
+  };
+  bind_bytes(insert, 9, block.times);
+  bind_bytes(insert, 10, block.indexes);
+  bind_bytes(insert, 11, block.lengths);
+  bind_bytes(insert, 12, block.traces);
+  int code = sqlite3_step(insert);
+  sqlite3_reset(insert);
+  sqlite3_clear_bindings(insert);
+  if (code != SQLITE_DONE) return SqliteStatus(handle, code, "storing log block");
+  const int64_t id = block_id ? *block_id : sqlite3_last_insert_rowid(handle);
+
+  sqlite3_stmt* messages = insert_messages.get();
+  sqlite3_bind_int64(messages, 1, id);
+  bind_bytes(messages, 2, block.messages);
+  code = sqlite3_step(messages);
+  sqlite3_reset(messages);
+  sqlite3_clear_bindings(messages);
+  if (code != SQLITE_DONE) return SqliteStatus(handle, code, "storing log messages");
+
+  if (!block.traces.empty()) {
+    CK_ASSIGN_OR_RETURN(std::vector<std::string_view> trace_ids, DistinctTraces(block.traces));
+    const std::string bloom = BuildTraceBloom(trace_ids);
+    sqlite3_stmt* insert_bloom = insert_trace_bloom.get();
+    sqlite3_bind_int64(insert_bloom, 1, id);
+    sqlite3_bind_blob64(insert_bloom, 2, bloom.data(), bloom.size(), SQLITE_STATIC);
+    code = sqlite3_step(insert_bloom);
+    sqlite3_reset(insert_bloom);
+    sqlite3_clear_bindings(insert_bloom);
+    if (code != SQLITE_DONE) return SqliteStatus(handle, code, "storing trace filter");
+  }
+
+  // Widen the group's block span when this block is wider than any before.
+  const int64_t span = block.last_ms - block.first_ms;
+  auto known = group_spans.find(group_id);
+  if (known == group_spans.end()) {
+    CK_ASSIGN_OR_RETURN(auto select,
+                        database->Prepare("SELECT max_span_ms FROM groups WHERE id = ?1"));
+    select->BindInt(1, group_id);
+    CK_ASSIGN_OR_RETURN(bool row, select->Step());
+    known = group_spans.emplace(group_id, row ? select->ColumnInt(0) : 0).first;
+  }
+  if (span > known->second) {
+    CK_ASSIGN_OR_RETURN(auto update, database->Prepare("UPDATE groups SET max_span_ms = "
+                                                       "max(max_span_ms, ?2) WHERE id = ?1"));
+    update->BindInt(1, group_id);
+    update->BindInt(2, span);
+    CK_RETURN_IF_ERROR(update->Run());
+    known->second = span;
+  }
+  return Status::Ok();
+}
+
+Status LogStore::Impl::DeleteBlock(const BlockRow& block) {
+  for (const char* sql :
+       {"DELETE FROM blocks WHERE id = ?1", "DELETE FROM block_messages WHERE block_id = ?1",
+        "DELETE FROM block_blooms WHERE block_id = ?1"}) {
+    CK_ASSIGN_OR_RETURN(auto remove, database->Prepare(sql));
+    remove->BindInt(1, block.id);
+    CK_RETURN_IF_ERROR(remove->Run());
+  }
+  return Status::Ok();
+}
+
 // ---------------------------------------------------------------------------------------------
 // LogStore
 
@@ -260,17 +423,44 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path, LogSto
   CK_RETURN_IF_ERROR(Configure(*impl->database));
   {
     CK_ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*impl->database, /*write=*/true));
+    CK_ASSIGN_OR_RETURN(auto old, impl->database->Prepare("SELECT 1 FROM sqlite_master WHERE "
+                                                          "type = 'table' AND name = 'events'"));
+    CK_ASSIGN_OR_RETURN(bool row_layout, old->Step());
+    old->Reset();
+    if (row_layout) {
+      Logger::Global().Warn("log store written by an older version: starting it over",
+                            {{"path", path}});
+      CK_RETURN_IF_ERROR(impl->database->Exec(kDropRowLayout));
+    }
     CK_RETURN_IF_ERROR(impl->database->Exec(kSchema));
     CK_RETURN_IF_ERROR(transaction.Commit());
   }
-  CK_RETURN_IF_ERROR(RegisterIndexScanFunction(*impl));
-  CK_ASSIGN_OR_RETURN(
-      impl->insert_event,
-      PrepareRaw(*impl->database,
-                 "INSERT INTO events (group_id, stream_id, timestamp_ms, "
-                 "ingestion_ms, trace_id, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  CK_ASSIGN_OR_RETURN(impl->insert_block,
+                      PrepareRaw(*impl->database,
+                                 "INSERT INTO blocks (id, group_id, stream_id, first_ms, last_ms, "
+                                 "ingestion_ms, count, bytes, times, indexes, lengths, traces) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+  CK_ASSIGN_OR_RETURN(impl->insert_messages, PrepareRaw(*impl->database,
+                                                        "INSERT INTO block_messages (block_id, "
+                                                        "messages) VALUES (?1, ?2)"));
+  CK_ASSIGN_OR_RETURN(impl->insert_trace_bloom,
+                      PrepareRaw(*impl->database,
+                                 "INSERT INTO block_blooms (block_id, bloom) "
+                                 "VALUES (?1, ?2)"));
+  CK_RETURN_IF_ERROR(RegisterTraceBloomFunction(*impl->database));
   return std::unique_ptr<LogStore>(new LogStore(std::move(impl)));
 }
+
+namespace {
+
+// The open block of one stream while an Append packs its events.
+struct PendingBlock {
+  int64_t group_id = 0;
+  int64_t stream_id = 0;
+  LogBlockBuilder builder;
+};
+
+}  // namespace
 
 Status LogStore::Append(std::span<const NewLogEvent> events,
                         std::span<const SourceOffset> offsets) {
@@ -281,18 +471,32 @@ Status LogStore::Append(std::span<const NewLogEvent> events,
     CK_RETURN_IF_ERROR(impl.RefreshCaches());
     const int64_t now_ms = impl.NowMs();
     StreamDeltas deltas;
+    // One block per stream, in the order the streams first appear (ids follow append order
+    // within a stream); a full block is written and a new one started.
+    std::vector<PendingBlock> pending;
+    std::unordered_map<int64_t, size_t> pending_of_stream;
+    const auto flush = [&](PendingBlock& block) -> Status {
+      if (block.builder.count() == 0) return Status::Ok();
+      const EncodedLogBlock encoded = block.builder.Finish();
+      StreamDelta& delta = deltas.For(block.stream_id);
+      delta.events += encoded.count;
+      delta.bytes += static_cast<int64_t>(encoded.bytes);
+      delta.first_ms = std::min(delta.first_ms, encoded.first_ms);
+      delta.last_ms = std::max(delta.last_ms, encoded.last_ms);
+      return impl.WriteBlock(block.group_id, block.stream_id, encoded, now_ms);
+    };
     const NewLogEvent* previous = nullptr;
-    int64_t group_id = 0;
-    int64_t stream_id = 0;
-    sqlite3_stmt* insert = impl.insert_event.get();
+    PendingBlock* current = nullptr;
     std::string extracted;
     for (const NewLogEvent& event : events) {
       // Batches come in runs of one stream: compare names before looking anything up.
-      if (previous == nullptr || previous->group != event.group) {
-        CK_ASSIGN_OR_RETURN(group_id, impl.EnsureGroup(event.group, now_ms));
-        CK_ASSIGN_OR_RETURN(stream_id, impl.EnsureStream(group_id, event.stream, now_ms));
-      } else if (previous->stream != event.stream) {
-        CK_ASSIGN_OR_RETURN(stream_id, impl.EnsureStream(group_id, event.stream, now_ms));
+      if (previous == nullptr || previous->group != event.group ||
+          previous->stream != event.stream) {
+        CK_ASSIGN_OR_RETURN(int64_t group_id, impl.EnsureGroup(event.group, now_ms));
+        CK_ASSIGN_OR_RETURN(int64_t stream_id, impl.EnsureStream(group_id, event.stream, now_ms));
+        auto [it, inserted] = pending_of_stream.try_emplace(stream_id, pending.size());
+        if (inserted) pending.push_back({group_id, stream_id, {}});
+        current = &pending[it->second];
       }
       previous = &event;
       // The tailer hands over trace ids already normalised; only others need work.
@@ -304,29 +508,10 @@ Status LogStore::Append(std::span<const NewLogEvent> events,
         extracted = NormalizeTraceId(trace_id);
         trace_id = extracted;
       }
-      sqlite3_bind_int64(insert, 1, group_id);
-      sqlite3_bind_int64(insert, 2, stream_id);
-      sqlite3_bind_int64(insert, 3, event.timestamp_ms);
-      sqlite3_bind_int64(insert, 4, now_ms);
-      if (trace_id.empty()) {
-        sqlite3_bind_null(insert, 5);
-      } else {
-        sqlite3_bind_text(insert, 5, trace_id.data(), static_cast<int>(trace_id.size()),
-                          SQLITE_STATIC);
-      }
-      // Both texts outlive the step; SQLITE_STATIC spares a copy of every message.
-      sqlite3_bind_text64(insert, 6, event.message.data(), event.message.size(), SQLITE_STATIC,
-                          SQLITE_UTF8);
-      const int code = sqlite3_step(insert);
-      sqlite3_reset(insert);
-      if (code != SQLITE_DONE) return SqliteStatus(impl.database->handle(), code, "storing event");
-      StreamDelta& delta = deltas.For(stream_id);
-      ++delta.events;
-      delta.bytes += static_cast<int64_t>(event.message.size());
-      delta.first_ms = std::min(delta.first_ms, event.timestamp_ms);
-      delta.last_ms = std::max(delta.last_ms, event.timestamp_ms);
+      if (current->builder.full(event.message.size())) CK_RETURN_IF_ERROR(flush(*current));
+      current->builder.Add(event.timestamp_ms, event.message, trace_id);
     }
-    sqlite3_clear_bindings(insert);
+    for (PendingBlock& block : pending) CK_RETURN_IF_ERROR(flush(block));
     for (const StreamDelta& delta : deltas.all()) {
       CK_RETURN_IF_ERROR(impl.ApplyStreamDeltas(delta, +1, now_ms));
     }
@@ -415,22 +600,33 @@ Result<std::vector<SourceOffset>> LogStore::SourceOffsets() {
 }
 
 Result<std::optional<StoredLogEvent>> LogStore::GetEvent(uint64_t id) {
-  CK_ASSIGN_OR_RETURN(
-      auto select,
-      impl_->database->Prepare(
-          "SELECT g.name, s.name, e.timestamp_ms, e.ingestion_ms, e.message FROM events e "
-          "JOIN groups g ON g.id = e.group_id JOIN streams s ON s.id = e.stream_id "
-          "WHERE e.id = ?1"));
-  select->BindInt(1, static_cast<int64_t>(id));
+  // One statement, so one snapshot.
+  CK_ASSIGN_OR_RETURN(auto select,
+                      impl_->database->Prepare(
+                          std::string("SELECT ") + kBlockRowColumns +
+                          ", (SELECT name FROM groups WHERE id = b.group_id), (SELECT name "
+                          "FROM streams WHERE id = b.stream_id), (SELECT messages FROM "
+                          "block_messages WHERE block_id = b.id) FROM blocks b WHERE id = ?1"));
+  select->BindInt(1, BlockIdOf(id));
   CK_ASSIGN_OR_RETURN(bool row, select->Step());
   if (!row) return std::optional<StoredLogEvent>();
+  // Columns after ReadBlockRow's eleven: group name, stream name, messages.
+  Statement& statement = *select;
+  const BlockRow block = ReadBlockRow(statement.handle());
+  CK_ASSIGN_OR_RETURN(DecodedLogBlock decoded,
+                      DecodeLogBlock(block.Columns(statement.ColumnBlob(13)), /*messages=*/true,
+                                     /*traces=*/false));
+  const uint32_t number = BlockNumberOf(id);
+  const auto at = std::find(decoded.numbers.begin(), decoded.numbers.end(), number);
+  if (at == decoded.numbers.end()) return std::optional<StoredLogEvent>();
+  const size_t position = static_cast<size_t>(at - decoded.numbers.begin());
   StoredLogEvent event;
   event.id = id;
-  event.group = select->ColumnText(0);
-  event.stream = select->ColumnText(1);
-  event.timestamp_ms = select->ColumnInt(2);
-  event.ingestion_time_ms = select->ColumnInt(3);
-  event.message = select->ColumnText(4);
+  event.group = statement.ColumnText(11);
+  event.stream = statement.ColumnText(12);
+  event.timestamp_ms = decoded.timestamps[position];
+  event.ingestion_time_ms = block.ingestion_ms;
+  event.message = decoded.Message(position);
   return std::optional<StoredLogEvent>(std::move(event));
 }
 
@@ -441,7 +637,7 @@ nlohmann::json LogStore::StatsJson() {
                           {"deleted_by_size", impl.deleted_by_size}};
   auto select = impl.database->Prepare(
       "SELECT (SELECT count(*) FROM groups), count(*), coalesce(sum(event_count), 0), "
-      "coalesce(sum(stored_bytes), 0) FROM streams");
+      "coalesce(sum(stored_bytes), 0), (SELECT count(*) FROM blocks) FROM streams");
   if (!select.ok()) {
     stats["error"] = select.status().message();
     return stats;
@@ -455,6 +651,7 @@ nlohmann::json LogStore::StatsJson() {
   stats["streams"] = (*select)->ColumnInt(1);
   stats["events"] = (*select)->ColumnInt(2);
   stats["bytes"] = (*select)->ColumnInt(3);
+  stats["blocks"] = (*select)->ColumnInt(4);
   return stats;
 }
 

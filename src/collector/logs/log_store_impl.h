@@ -1,6 +1,8 @@
 // Internals of LogStore shared by its source files: log_store.cc (schema, writes, lookups),
 // log_store_describe.cc (paged listings), log_store_scan.cc (Scan) and log_store_retention.cc
-// (batched deletes). Not part of the API.
+// (batched deletes). Not part of the API. Events are stored in blocks (log_block.h): a `blocks`
+// row per block (header and packed timestamps, numbers, lengths, trace ids), its messages in
+// `block_messages`, and a Bloom filter of its trace ids in `block_blooms` for trace -> log links.
 //
 // Thread-safety: as LogStore (one thread per instance).
 #pragma once
@@ -16,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "collector/logs/log_block.h"
 #include "collector/logs/log_line_fields.h"
 #include "collector/logs/log_store.h"
 #include "core/sqlite_database.h"
@@ -25,9 +28,9 @@ namespace ck::collector::logs {
 inline constexpr std::string_view kGroupNotFound = "The specified log group does not exist.";
 inline constexpr std::string_view kStreamNotFound = "The specified log stream does not exist.";
 
-// Events deleted per transaction, so retention and deletes never hold the write lock for long
-// (a batch takes a few milliseconds).
-inline constexpr int64_t kDeleteBatch = 2000;
+// Blocks deleted or rewritten per transaction, so retention and deletes never hold the write lock
+// for long.
+inline constexpr int64_t kDeleteBatchBlocks = 64;
 
 // A statement outside SqliteDatabase's cache: for the insert hot path (binds without copying)
 // and for scan cursors (several open at once over the same SQL).
@@ -35,13 +38,14 @@ struct StatementFinalizer {
   void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
 };
 using RawStatement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
-// Registers the SQL function behind Scan's fastest path on this connection.
-Status RegisterIndexScanFunction(LogStore::Impl& impl);
+// Registers ck_trace_bloom_may_contain(bloom, trace_id) (TraceBloomMayContain) on a connection.
+Status RegisterTraceBloomFunction(SqliteDatabase& database);
 
 Result<RawStatement> PrepareRaw(SqliteDatabase& database, const std::string& sql);
 // Steps a raw statement: true for a row, false when done.
 Result<bool> StepRaw(sqlite3_stmt* statement);
 std::string_view ColumnText(sqlite3_stmt* statement, int column);
+std::string_view ColumnBlob(sqlite3_stmt* statement, int column);
 
 // BEGIN on construction (IMMEDIATE for writers, so the write lock is taken up front instead of
 // failing to upgrade later), ROLLBACK on destruction unless committed.
@@ -89,22 +93,42 @@ class StreamDeltas {
   size_t last_ = SIZE_MAX;
 };
 
+// A block as read for rewriting or deleting it (every column but the messages).
+struct BlockRow {
+  int64_t id = 0;
+  int64_t stream_id = 0;
+  int64_t first_ms = 0;
+  int64_t last_ms = 0;
+  int64_t ingestion_ms = 0;
+  uint32_t count = 0;
+  uint64_t bytes = 0;
+  std::string times;
+  std::string indexes;
+  std::string lengths;
+  std::string traces;
+
+  LogBlockColumns Columns(std::string_view messages = {}) const {
+    return {first_ms, count, times, lengths, indexes, traces, messages};
+  }
+};
+// The columns ReadBlockRow reads, in its order: "id, stream_id, first_ms, ...".
+extern const char* const kBlockRowColumns;
+BlockRow ReadBlockRow(sqlite3_stmt* statement);
+
 struct LogStore::Impl {
   LogStoreOptions options;
   std::unique_ptr<SqliteDatabase> database;
-  RawStatement insert_event;
+  RawStatement insert_block;
+  RawStatement insert_messages;
+  RawStatement insert_trace_bloom;
   LogLineParser parser;
 
   // Name -> id caches for Append. Dropped when another connection commits (PRAGMA data_version
   // changes), when this one deletes a group or stream, and when a transaction fails.
   NameToId group_ids;
   std::unordered_map<int64_t, NameToId> stream_ids;
+  std::unordered_map<int64_t, int64_t> group_spans;  // group id -> max_span_ms
   int64_t data_version = -1;
-
-  // The scan in progress that the SQL function ck_visit_index_row feeds (log_store_scan.cc), and
-  // whether SQLite's plan for that scan keeps index order (checked once per direction).
-  void* index_scan_sink = nullptr;
-  std::optional<bool> index_scan_usable[2];
 
   uint64_t appended = 0;
   uint64_t deleted_by_retention = 0;
@@ -126,12 +150,27 @@ struct LogStore::Impl {
   // leave first/last event times as they were, as CloudWatch does).
   Status ApplyStreamDeltas(const StreamDelta& delta, int sign, int64_t now_ms);
 
-  // Deletes, in one transaction, up to kDeleteBatch of a group's oldest events with a timestamp
-  // before `before_ms` (of one stream when given); returns how many went.
-  Result<uint64_t> DeleteGroupBatch(int64_t group_id, int64_t before_ms,
-                                    std::optional<int64_t> stream_id);
+  // Stores a block (inside the caller's transaction) under a new id, or under `block_id` when
+  // rewriting one just deleted (so its events keep their ids).
+  Status WriteBlock(int64_t group_id, int64_t stream_id, const EncodedLogBlock& block,
+                    int64_t ingestion_ms, std::optional<int64_t> block_id = std::nullopt);
+  // Removes a block with its messages and trace filter (inside the caller's transaction).
+  Status DeleteBlock(const BlockRow& block);
+  // Rewrites a block keeping only the events `keep` accepts (by position); returns how many
+  // events and message bytes went.
+  Result<std::pair<uint64_t, uint64_t>> TrimBlock(int64_t group_id, const BlockRow& block,
+                                                  const std::function<bool(size_t)>& keep);
+
+  // Deletes every block whose `column` (group_id or stream_id) is `id` (inside the caller's
+  // transaction); for what was appended after a batched delete.
+  Status DeleteBlocksOf(std::string_view column, int64_t id);
+  // Deletes, in one transaction, the events of up to kDeleteBatchBlocks of a group's blocks
+  // that have events before `before_ms` (of one stream when given); returns how many went and
+  // whether blocks remain to look at.
+  Result<std::pair<uint64_t, bool>> DeleteGroupBatch(int64_t group_id, int64_t before_ms,
+                                                     std::optional<int64_t> stream_id);
   // Deletes, in one transaction, the first-ingested events until `excess` message bytes are gone
-  // (at most kDeleteBatch); returns how many went.
+  // (from at most kDeleteBatchBlocks blocks); returns how many went.
   Result<uint64_t> DeleteOldestBatch(uint64_t excess);
   Result<uint64_t> StoredBytes();
 };

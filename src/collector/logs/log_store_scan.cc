@@ -1,13 +1,15 @@
 // LogStore::Scan: visits the events of some groups in time order, reading only what the query
-// needs. One cursor per group walks the (group_id, timestamp_ms, id) index; several groups are
-// merged by (timestamp, id). When the query needs only timestamps and ids the cursor never
-// touches the table (a covering-index scan); a trace id instead goes through the trace index.
+// needs.
 //
-// The common case of Insights statistics — one group, timestamps only — runs about a quarter
-// faster without a result row per event: the SQL function ck_visit_index_row, called from the
-// WHERE clause as SQLite walks the index, hands each event to the visitor and returns 0 (filter
-// the row out), or 1 to stop (LIMIT 1). That relies on SQLite evaluating the WHERE clause in
-// index order, so it is used only when EXPLAIN QUERY PLAN shows the covering index and no sort.
+// Events are stored in blocks (log_block.h) whose time ranges may overlap (streams write side by
+// side, and one stream's timestamps need not be monotonic). A scan reads block headers in order
+// of first_ms (ascending scans; last_ms descending for descending ones) from one cursor per
+// group, or for a trace id from the blocks whose trace filter may hold it, and keeps the blocks it
+// has opened in a heap keyed by each block's next event. An event is handed out once no block still
+// unopened can hold an earlier one: when it comes before the next header's first_ms (ascending). A
+// block holding events in range can begin before the scan's start by at most the group's
+// max_span_ms, which bounds where the cursors start. Messages are read only when the query needs
+// them.
 #include <algorithm>
 #include <climits>
 #include <unordered_set>
@@ -21,23 +23,21 @@ namespace {
 struct GroupRef {
   int64_t id = 0;
   std::string name;
+  int64_t max_span_ms = 0;
 };
 
-// Columns of a cursor row: 0 id, 1 timestamp_ms, then (row scans) 2 ingestion_ms, 3 stream_id,
-// 4 group_id, and (when needed) 5 message.
-constexpr int kId = 0;
-constexpr int kTimestamp = 1;
-constexpr int kIngestion = 2;
-constexpr int kStream = 3;
-constexpr int kGroup = 4;
-constexpr int kMessage = 5;
-
-struct Cursor {
-  RawStatement statement;
-  const GroupRef* group = nullptr;  // null for the trace cursor (group read per row)
-  int64_t timestamp_ms = 0;
-  int64_t id = 0;
-};
+// Columns of a header row.
+constexpr int kBlockId = 0;
+constexpr int kGroup = 1;
+constexpr int kStream = 2;
+constexpr int kFirst = 3;
+constexpr int kLast = 4;
+constexpr int kIngestion = 5;
+constexpr int kCount = 6;
+constexpr int kTimes = 7;
+constexpr int kIndexes = 8;
+constexpr int kLengths = 9;
+constexpr int kTraces = 10;
 
 // The window a scan covers after the resume position: [low_ms, high_ms], and on the boundary
 // timestamp only ids past resume_id.
@@ -45,7 +45,7 @@ struct Window {
   int64_t low_ms = 0;
   int64_t high_ms = 0;
   std::optional<int64_t> boundary_ms;
-  int64_t resume_id = 0;
+  uint64_t resume_id = 0;
 };
 
 Window WindowOf(const ScanRequest& request) {
@@ -58,167 +58,239 @@ Window WindowOf(const ScanRequest& request) {
       window.high_ms = std::min(window.high_ms, at);
     }
     window.boundary_ms = at;
-    window.resume_id = static_cast<int64_t>(request.resume_after->id);
+    window.resume_id = request.resume_after->id;
   }
   return window;
 }
 
-std::string CursorSql(bool by_trace, bool read_row, bool read_message, const Window& window,
-                      bool ascending) {
-  std::string sql = "SELECT id, timestamp_ms";
-  if (read_row) sql += ", ingestion_ms, stream_id, group_id";
-  if (read_message) sql += ", message";
-  sql += by_trace ? " FROM events WHERE trace_id = ?1" : " FROM events WHERE group_id = ?1";
-  sql += " AND timestamp_ms >= ?2 AND timestamp_ms <= ?3";
-  if (window.boundary_ms)
-    sql +=
-        ascending ? " AND (timestamp_ms <> ?4 OR id > ?5)" : " AND (timestamp_ms <> ?4 OR id < ?5)";
-  sql += ascending ? " ORDER BY timestamp_ms, id" : " ORDER BY timestamp_ms DESC, id DESC";
-  return sql;
+int64_t SaturatingAdd(int64_t value, int64_t delta) {
+  if (delta > 0 && value > INT64_MAX - delta) return INT64_MAX;
+  if (delta < 0 && value < INT64_MIN - delta) return INT64_MIN;
+  return value + delta;
 }
 
-// Orders cursors for a heap whose top is the next event in scan order.
+// A cursor over block headers in feed order; `key` is the current row's first_ms (ascending)
+// or last_ms (descending).
+struct Feed {
+  RawStatement statement;
+  int64_t key = 0;
+  int64_t block_id = 0;
+};
+
+// An opened block: its events in the window, in scan order.
+struct OpenBlock {
+  int64_t block_id = 0;
+  int64_t group_id = 0;
+  int64_t stream_id = 0;
+  int64_t ingestion_ms = 0;
+  std::string traces;    // owned bytes the decoded views point into
+  std::string messages;  // likewise
+  DecodedLogBlock decoded;
+  std::vector<uint32_t> order;  // positions
+  size_t next = 0;
+
+  int64_t timestamp() const { return decoded.timestamps[order[next]]; }
+  uint64_t id() const { return EventIdOf(block_id, decoded.numbers[order[next]]); }
+};
+
+// Orders open blocks for a heap whose top holds the next event in scan order.
 struct LaterFirst {
   bool ascending;
-  bool operator()(const Cursor* a, const Cursor* b) const {
-    if (a->timestamp_ms != b->timestamp_ms) {
-      return ascending ? a->timestamp_ms > b->timestamp_ms : a->timestamp_ms < b->timestamp_ms;
-    }
-    return ascending ? a->id > b->id : a->id < b->id;
+  bool operator()(const OpenBlock* a, const OpenBlock* b) const {
+    const int64_t at = a->timestamp();
+    const int64_t bt = b->timestamp();
+    if (at != bt) return ascending ? at > bt : at < bt;
+    return ascending ? a->id() > b->id() : a->id() < b->id();
   }
 };
 
-// What ck_visit_index_row needs from the scan in progress.
-struct IndexScanSink {
-  const std::function<bool(const insights::LogEvent&)>* visit;
-  std::string_view group;
-  bool want_group;
-  std::optional<int64_t> boundary_ms;
-  int64_t resume_id;
+// Orders feeds for a heap whose top holds the next block to open.
+struct LaterFeedFirst {
   bool ascending;
+  bool operator()(const Feed* a, const Feed* b) const {
+    if (a->key != b->key) return ascending ? a->key > b->key : a->key < b->key;
+    return ascending ? a->block_id > b->block_id : a->block_id < b->block_id;
+  }
 };
-
-void VisitIndexRow(sqlite3_context* context, int argc, sqlite3_value** argv) {
-  auto* impl = static_cast<LogStore::Impl*>(sqlite3_user_data(context));
-  auto* sink = static_cast<IndexScanSink*>(impl->index_scan_sink);
-  if (sink == nullptr || argc != 2) {
-    sqlite3_result_int(context, 0);
-    return;
-  }
-  const int64_t id = sqlite3_value_int64(argv[0]);
-  const int64_t timestamp_ms = sqlite3_value_int64(argv[1]);
-  if (sink->boundary_ms && timestamp_ms == *sink->boundary_ms &&
-      (sink->ascending ? id <= sink->resume_id : id >= sink->resume_id)) {
-    sqlite3_result_int(context, 0);  // at or before the resume position
-    return;
-  }
-  insights::LogEvent event;
-  event.id = static_cast<uint64_t>(id);
-  event.timestamp_ms = timestamp_ms;
-  if (sink->want_group) event.log_group = sink->group;
-  sqlite3_result_int(context, (*sink->visit)(event) ? 0 : 1);
-}
 
 class ScanRun {
  public:
   ScanRun(LogStore::Impl& impl, const ScanRequest& request,
           const std::function<bool(const insights::LogEvent&)>& visit)
-      : impl_(impl), request_(request), visit_(visit) {}
+      : impl_(impl),
+        request_(request),
+        visit_(visit),
+        ascending_(request.needs.ascending),
+        window_(WindowOf(request)) {}
 
   Status Run() {
     CK_RETURN_IF_ERROR(ResolveGroups());
     CK_RETURN_IF_ERROR(ResolveStreams());
     if (!request_.streams.empty() && stream_filter_.empty()) return Status::Ok();
-    const insights::ScanNeeds& needs = request_.needs;
-    read_message_ = needs.message;
-    read_row_ = needs.message || needs.log_stream || needs.ingestion_time ||
-                !request_.streams.empty() || !request_.trace_id.empty();
-    const Window window = WindowOf(request_);
-    if (window.low_ms > window.high_ms) return Status::Ok();
-    std::vector<Cursor> cursors;
+    if (window_.low_ms > window_.high_ms) return Status::Ok();
+    read_messages_ = request_.needs.message;
+    if (read_messages_) {
+      CK_ASSIGN_OR_RETURN(
+          load_messages_,
+          PrepareRaw(*impl_.database, "SELECT messages FROM block_messages WHERE block_id = ?1"));
+    }
     if (!request_.trace_id.empty()) {
-      const std::string trace_id = NormalizeTraceId(request_.trace_id);
-      if (trace_id.empty()) return Status::Ok();  // matches no stored event
-      cursors.resize(1);
-      CK_RETURN_IF_ERROR(OpenCursor(cursors[0], /*by_trace=*/true, window, [&](sqlite3_stmt* s) {
-        sqlite3_bind_text(s, 1, trace_id.data(), static_cast<int>(trace_id.size()),
-                          SQLITE_TRANSIENT);
-      }));
+      trace_id_ = NormalizeTraceId(request_.trace_id);
+      if (trace_id_.empty()) return Status::Ok();  // matches no stored event
+      feeds_.resize(1);
+      CK_RETURN_IF_ERROR(OpenTraceFeed(feeds_[0]));
     } else {
-      if (groups_.size() == 1 && !read_row_) {
-        CK_ASSIGN_OR_RETURN(bool done, RunIndexScan(groups_[0], window));
-        if (done) return Status::Ok();
-      }
-      cursors.resize(groups_.size());
+      feeds_.resize(groups_.size());
       for (size_t i = 0; i < groups_.size(); ++i) {
-        cursors[i].group = &groups_[i];
-        CK_RETURN_IF_ERROR(OpenCursor(cursors[i], /*by_trace=*/false, window, [&](sqlite3_stmt* s) {
-          sqlite3_bind_int64(s, 1, groups_[i].id);
-        }));
+        CK_RETURN_IF_ERROR(OpenGroupFeed(feeds_[i], groups_[i]));
       }
     }
-    return Merge(cursors);
+    return Merge();
   }
 
  private:
-  // The one-group, timestamps-only scan through ck_visit_index_row; false when SQLite's plan
-  // does not allow it (the caller then steps a cursor instead).
-  Result<bool> RunIndexScan(const GroupRef& group, const Window& window) {
-    const bool ascending = request_.needs.ascending;
-    const std::string sql =
-        std::string(
-            "SELECT 1 FROM events WHERE group_id = ?1 AND timestamp_ms >= ?2 AND "
-            "timestamp_ms <= ?3 AND ck_visit_index_row(id, timestamp_ms) ORDER BY ") +
-        (ascending ? "timestamp_ms, id" : "timestamp_ms DESC, id DESC") + " LIMIT 1";
-    std::optional<bool>& usable = impl_.index_scan_usable[ascending ? 1 : 0];
-    if (!usable) {
-      CK_ASSIGN_OR_RETURN(usable, PlanKeepsIndexOrder(sql));
-    }
-    if (!*usable) return false;
-    // Not from the statement cache: a visitor that scans the same way must get its own.
-    CK_ASSIGN_OR_RETURN(RawStatement statement, PrepareRaw(*impl_.database, sql));
-    sqlite3_bind_int64(statement.get(), 1, group.id);
-    sqlite3_bind_int64(statement.get(), 2, window.low_ms);
-    sqlite3_bind_int64(statement.get(), 3, window.high_ms);
-    IndexScanSink sink{&visit_,          group.name, request_.needs.log_group, window.boundary_ms,
-                       window.resume_id, ascending};
-    void* const outer = impl_.index_scan_sink;  // a visitor may scan too
-    impl_.index_scan_sink = &sink;
-    Result<bool> row = StepRaw(statement.get());
-    impl_.index_scan_sink = outer;
-    if (!row.ok()) return row.status();
-    return true;
+  std::string HeaderColumns(std::string_view table) const {
+    const std::string t(table);
+    std::string sql = t + "id, " + t + "group_id, " + t + "stream_id, " + t + "first_ms, " + t +
+                      "last_ms, " + t + "ingestion_ms, " + t + "count, " + t + "times, " + t +
+                      "indexes";
+    sql += read_messages_ ? ", " + t + "lengths" : ", NULL";
+    sql += trace_id_.empty() ? ", NULL" : ", " + t + "traces";
+    return sql;
   }
 
-  Result<bool> PlanKeepsIndexOrder(const std::string& sql) {
-    CK_ASSIGN_OR_RETURN(auto plan, impl_.database->Prepare("EXPLAIN QUERY PLAN " + sql));
-    bool covering = false;
-    bool sorts = false;
+  Status OpenGroupFeed(Feed& feed, const GroupRef& group) {
+    // Ascending: blocks starting in [low - span, high]; descending: ending in [low, high + span].
+    const std::string sql =
+        "SELECT " + HeaderColumns("") + " FROM blocks WHERE group_id = ?1 AND " +
+        (ascending_ ? "first_ms >= ?2 AND first_ms <= ?3 ORDER BY first_ms, id"
+                    : "last_ms >= ?2 AND last_ms <= ?3 ORDER BY last_ms DESC, id DESC");
+    CK_ASSIGN_OR_RETURN(feed.statement, PrepareRaw(*impl_.database, sql));
+    sqlite3_stmt* statement = feed.statement.get();
+    sqlite3_bind_int64(statement, 1, group.id);
+    sqlite3_bind_int64(
+        statement, 2,
+        ascending_ ? SaturatingAdd(window_.low_ms, -group.max_span_ms) : window_.low_ms);
+    sqlite3_bind_int64(
+        statement, 3,
+        ascending_ ? window_.high_ms : SaturatingAdd(window_.high_ms, group.max_span_ms));
+    return Status::Ok();
+  }
+
+  Status OpenTraceFeed(Feed& feed) {
+    // Every block's filter is read (CROSS JOIN keeps block_blooms the outer loop); the few
+    // blocks that may hold the trace are sorted into feed order.
+    const std::string sql =
+        "SELECT " + HeaderColumns("b.") +
+        " FROM block_blooms f CROSS JOIN blocks b ON b.id = f.block_id WHERE "
+        "ck_trace_bloom_may_contain(f.bloom, ?1) AND b.last_ms >= ?2 AND b.first_ms <= ?3 "
+        "ORDER BY " +
+        (ascending_ ? "b.first_ms, b.id" : "b.last_ms DESC, b.id DESC");
+    CK_ASSIGN_OR_RETURN(feed.statement, PrepareRaw(*impl_.database, sql));
+    sqlite3_stmt* statement = feed.statement.get();
+    sqlite3_bind_text(statement, 1, trace_id_.data(), static_cast<int>(trace_id_.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(statement, 2, window_.low_ms);
+    sqlite3_bind_int64(statement, 3, window_.high_ms);
+    return Status::Ok();
+  }
+
+  // Steps a feed to its next block worth opening; false when it is exhausted.
+  Result<bool> AdvanceFeed(Feed& feed) {
+    sqlite3_stmt* statement = feed.statement.get();
     while (true) {
-      CK_ASSIGN_OR_RETURN(bool row, plan->Step());
-      if (!row) break;
-      const std::string_view detail = plan->ColumnText(3);
-      covering |= detail.find("COVERING INDEX events_by_time") != std::string_view::npos;
-      sorts |= detail.find("TEMP B-TREE") != std::string_view::npos;
+      CK_ASSIGN_OR_RETURN(bool row, StepRaw(statement));
+      if (!row) return false;
+      if (sqlite3_column_int64(statement, kLast) < window_.low_ms ||
+          sqlite3_column_int64(statement, kFirst) > window_.high_ms) {
+        continue;  // a block the span margin brought in that holds nothing in range
+      }
+      if (!stream_filter_.empty() &&
+          !stream_filter_.contains(sqlite3_column_int64(statement, kStream))) {
+        continue;
+      }
+      if (!group_names_.contains(sqlite3_column_int64(statement, kGroup))) {
+        continue;  // the trace feed covers every group
+      }
+      feed.key = sqlite3_column_int64(statement, ascending_ ? kFirst : kLast);
+      feed.block_id = sqlite3_column_int64(statement, kBlockId);
+      return true;
     }
-    return covering && !sorts;
+  }
+
+  // Opens the feed's current block; null when none of its events is in the scan.
+  Result<std::unique_ptr<OpenBlock>> OpenCurrent(Feed& feed) {
+    sqlite3_stmt* statement = feed.statement.get();
+    auto block = std::make_unique<OpenBlock>();
+    block->block_id = sqlite3_column_int64(statement, kBlockId);
+    block->group_id = sqlite3_column_int64(statement, kGroup);
+    block->stream_id = sqlite3_column_int64(statement, kStream);
+    block->ingestion_ms = sqlite3_column_int64(statement, kIngestion);
+    if (!trace_id_.empty()) block->traces = ColumnBlob(statement, kTraces);
+    if (read_messages_) {
+      sqlite3_stmt* load = load_messages_.get();
+      sqlite3_bind_int64(load, 1, block->block_id);
+      Result<bool> row = StepRaw(load);
+      if (row.ok() && *row) block->messages = ColumnBlob(load, 0);
+      sqlite3_reset(load);
+      if (!row.ok()) return row.status();
+    }
+    const LogBlockColumns columns{sqlite3_column_int64(statement, kFirst),
+                                  static_cast<uint32_t>(sqlite3_column_int64(statement, kCount)),
+                                  ColumnBlob(statement, kTimes),
+                                  ColumnBlob(statement, kLengths),
+                                  ColumnBlob(statement, kIndexes),
+                                  block->traces,
+                                  block->messages};
+    CK_ASSIGN_OR_RETURN(block->decoded,
+                        DecodeLogBlock(columns, read_messages_, !trace_id_.empty()));
+    const DecodedLogBlock& decoded = block->decoded;
+    for (uint32_t i = 0; i < columns.count; ++i) {
+      const int64_t timestamp = decoded.timestamps[i];
+      if (timestamp < window_.low_ms || timestamp > window_.high_ms) continue;
+      if (window_.boundary_ms && timestamp == *window_.boundary_ms) {
+        const uint64_t id = EventIdOf(block->block_id, decoded.numbers[i]);
+        if (ascending_ ? id <= window_.resume_id : id >= window_.resume_id) continue;
+      }
+      if (!trace_id_.empty() && decoded.traces[i] != trace_id_) continue;
+      block->order.push_back(i);
+    }
+    if (block->order.empty()) return std::unique_ptr<OpenBlock>();
+    const auto before = [&](uint32_t a, uint32_t b) {
+      const int64_t at = decoded.timestamps[a];
+      const int64_t bt = decoded.timestamps[b];
+      if (at != bt) return ascending_ ? at < bt : at > bt;
+      return ascending_ ? decoded.numbers[a] < decoded.numbers[b]
+                        : decoded.numbers[a] > decoded.numbers[b];
+    };
+    if (!std::is_sorted(block->order.begin(), block->order.end(), before)) {
+      std::sort(block->order.begin(), block->order.end(), before);
+    }
+    return block;
   }
 
   Status ResolveGroups() {
     if (request_.groups.empty()) {
-      CK_ASSIGN_OR_RETURN(auto select,
-                          impl_.database->Prepare("SELECT id, name FROM groups ORDER BY name"));
+      CK_ASSIGN_OR_RETURN(auto select, impl_.database->Prepare("SELECT id, name, max_span_ms "
+                                                               "FROM groups ORDER BY name"));
       while (true) {
         CK_ASSIGN_OR_RETURN(bool row, select->Step());
         if (!row) break;
-        groups_.push_back({select->ColumnInt(0), std::string(select->ColumnText(1))});
+        groups_.push_back(
+            {select->ColumnInt(0), std::string(select->ColumnText(1)), select->ColumnInt(2)});
       }
     } else {
+      CK_ASSIGN_OR_RETURN(auto select, impl_.database->Prepare("SELECT id, max_span_ms FROM "
+                                                               "groups WHERE name = ?1"));
       for (const std::string& name : request_.groups) {
-        CK_ASSIGN_OR_RETURN(int64_t id, impl_.GroupOrNotFound(name));
+        select->Reset();
+        select->BindText(1, name);
+        CK_ASSIGN_OR_RETURN(bool row, select->Step());
+        if (!row) return NotFound(std::string(kGroupNotFound));
+        const int64_t id = select->ColumnInt(0);
         const bool seen = std::any_of(groups_.begin(), groups_.end(),
                                       [&](const GroupRef& group) { return group.id == id; });
-        if (!seen) groups_.push_back({id, name});
+        if (!seen) groups_.push_back({id, name, select->ColumnInt(1)});
       }
     }
     for (const GroupRef& group : groups_) group_names_[group.id] = &group.name;
@@ -236,44 +308,6 @@ class ScanRun {
     return Status::Ok();
   }
 
-  template <typename BindKey>
-  Status OpenCursor(Cursor& cursor, bool by_trace, const Window& window, BindKey bind_key) {
-    CK_ASSIGN_OR_RETURN(cursor.statement,
-                        PrepareRaw(*impl_.database, CursorSql(by_trace, read_row_, read_message_,
-                                                              window, request_.needs.ascending)));
-    sqlite3_stmt* statement = cursor.statement.get();
-    bind_key(statement);
-    sqlite3_bind_int64(statement, 2, window.low_ms);
-    sqlite3_bind_int64(statement, 3, window.high_ms);
-    if (window.boundary_ms) {
-      sqlite3_bind_int64(statement, 4, *window.boundary_ms);
-      sqlite3_bind_int64(statement, 5, window.resume_id);
-    }
-    return Status::Ok();
-  }
-
-  // Advances a cursor to its next acceptable row; false when it is exhausted.
-  Result<bool> Advance(Cursor& cursor) {
-    sqlite3_stmt* statement = cursor.statement.get();
-    while (true) {
-      CK_ASSIGN_OR_RETURN(bool row, StepRaw(statement));
-      if (!row) return false;
-      if (read_row_) {
-        if (!stream_filter_.empty() &&
-            !stream_filter_.contains(sqlite3_column_int64(statement, kStream))) {
-          continue;
-        }
-        if (cursor.group == nullptr &&
-            !group_names_.contains(sqlite3_column_int64(statement, kGroup))) {
-          continue;  // the trace cursor covers every group
-        }
-      }
-      cursor.timestamp_ms = sqlite3_column_int64(statement, kTimestamp);
-      cursor.id = sqlite3_column_int64(statement, kId);
-      return true;
-    }
-  }
-
   Result<std::string_view> StreamName(int64_t stream_id) {
     if (stream_id == last_stream_id_) return std::string_view(*last_stream_name_);
     auto it = stream_names_.find(stream_id);
@@ -289,55 +323,68 @@ class ScanRun {
     return std::string_view(it->second);
   }
 
-  // Hands the cursor's current row to the visitor; false when it wants no more.
-  Result<bool> Visit(const Cursor& cursor) {
-    sqlite3_stmt* statement = cursor.statement.get();
+  // Hands the block's next event to the visitor; false when it wants no more.
+  Result<bool> Visit(const OpenBlock& block) {
+    const uint32_t position = block.order[block.next];
     insights::LogEvent event;
-    event.id = static_cast<uint64_t>(cursor.id);
-    event.timestamp_ms = cursor.timestamp_ms;
+    event.id = EventIdOf(block.block_id, block.decoded.numbers[position]);
+    event.timestamp_ms = block.decoded.timestamps[position];
     const insights::ScanNeeds& needs = request_.needs;
-    if (needs.log_group) {
-      event.log_group =
-          cursor.group != nullptr
-              ? std::string_view(cursor.group->name)
-              : std::string_view(*group_names_.at(sqlite3_column_int64(statement, kGroup)));
-    }
-    if (needs.ingestion_time) event.ingestion_time_ms = sqlite3_column_int64(statement, kIngestion);
+    if (needs.log_group) event.log_group = *group_names_.at(block.group_id);
+    if (needs.ingestion_time) event.ingestion_time_ms = block.ingestion_ms;
     if (needs.log_stream) {
-      CK_ASSIGN_OR_RETURN(event.log_stream, StreamName(sqlite3_column_int64(statement, kStream)));
+      CK_ASSIGN_OR_RETURN(event.log_stream, StreamName(block.stream_id));
     }
-    if (needs.message) event.message = ColumnText(statement, kMessage);
+    if (read_messages_) event.message = block.decoded.Message(position);
     return visit_(event);
   }
 
-  Status Merge(std::vector<Cursor>& cursors) {
-    std::vector<Cursor*> heap;
-    for (Cursor& cursor : cursors) {
-      CK_ASSIGN_OR_RETURN(bool has_row, Advance(cursor));
-      if (has_row) heap.push_back(&cursor);
+  Status Merge() {
+    const LaterFeedFirst later_feed{ascending_};
+    std::vector<Feed*> feed_heap;
+    for (Feed& feed : feeds_) {
+      CK_ASSIGN_OR_RETURN(bool has_row, AdvanceFeed(feed));
+      if (has_row) feed_heap.push_back(&feed);
     }
-    if (heap.size() == 1) {
-      // One group (the common case): no merging.
-      Cursor& cursor = *heap.front();
-      while (true) {
-        CK_ASSIGN_OR_RETURN(bool more, Visit(cursor));
-        if (!more) return Status::Ok();
-        CK_ASSIGN_OR_RETURN(bool has_row, Advance(cursor));
-        if (!has_row) return Status::Ok();
+    std::make_heap(feed_heap.begin(), feed_heap.end(), later_feed);
+
+    const LaterFirst later{ascending_};
+    std::vector<std::unique_ptr<OpenBlock>> open;  // owns what `heap` points at
+    std::vector<OpenBlock*> heap;
+    while (!heap.empty() || !feed_heap.empty()) {
+      if (!heap.empty()) {
+        OpenBlock* top = heap.front();
+        const int64_t timestamp = top->timestamp();
+        // Strictly before the next unopened block's bound: that block may hold an event with
+        // the same timestamp and a smaller id.
+        const bool settled = feed_heap.empty() || (ascending_ ? timestamp < feed_heap.front()->key
+                                                              : timestamp > feed_heap.front()->key);
+        if (settled) {
+          CK_ASSIGN_OR_RETURN(bool more, Visit(*top));
+          if (!more) return Status::Ok();
+          std::pop_heap(heap.begin(), heap.end(), later);
+          if (++top->next < top->order.size()) {
+            std::push_heap(heap.begin(), heap.end(), later);
+          } else {
+            heap.pop_back();
+            std::erase_if(open, [top](const auto& block) { return block.get() == top; });
+          }
+          continue;
+        }
       }
-    }
-    const LaterFirst later{request_.needs.ascending};
-    std::make_heap(heap.begin(), heap.end(), later);
-    while (!heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end(), later);
-      Cursor* cursor = heap.back();
-      CK_ASSIGN_OR_RETURN(bool more, Visit(*cursor));
-      if (!more) return Status::Ok();
-      CK_ASSIGN_OR_RETURN(bool has_row, Advance(*cursor));
-      if (has_row) {
+      std::pop_heap(feed_heap.begin(), feed_heap.end(), later_feed);
+      Feed* feed = feed_heap.back();
+      CK_ASSIGN_OR_RETURN(std::unique_ptr<OpenBlock> block, OpenCurrent(*feed));
+      if (block) {
+        heap.push_back(block.get());
         std::push_heap(heap.begin(), heap.end(), later);
+        open.push_back(std::move(block));
+      }
+      CK_ASSIGN_OR_RETURN(bool has_row, AdvanceFeed(*feed));
+      if (has_row) {
+        std::push_heap(feed_heap.begin(), feed_heap.end(), later_feed);
       } else {
-        heap.pop_back();
+        feed_heap.pop_back();
       }
     }
     return Status::Ok();
@@ -346,26 +393,21 @@ class ScanRun {
   LogStore::Impl& impl_;
   const ScanRequest& request_;
   const std::function<bool(const insights::LogEvent&)>& visit_;
+  const bool ascending_;
+  const Window window_;
+  bool read_messages_ = false;
+  std::string trace_id_;
+  RawStatement load_messages_;
+  std::vector<Feed> feeds_;
   std::vector<GroupRef> groups_;
   std::unordered_map<int64_t, const std::string*> group_names_;
   std::unordered_set<int64_t> stream_filter_;
   std::unordered_map<int64_t, std::string> stream_names_;
   int64_t last_stream_id_ = -1;
   const std::string* last_stream_name_ = nullptr;
-  bool read_row_ = false;
-  bool read_message_ = false;
 };
 
 }  // namespace
-
-Status RegisterIndexScanFunction(LogStore::Impl& impl) {
-  // Not deterministic (it has effects), and only callable from our own SQL text.
-  const int code = sqlite3_create_function_v2(impl.database->handle(), "ck_visit_index_row", 2,
-                                              SQLITE_UTF8 | SQLITE_DIRECTONLY, &impl, VisitIndexRow,
-                                              nullptr, nullptr, nullptr);
-  if (code != SQLITE_OK) return SqliteStatus(impl.database->handle(), code, "sqlite function");
-  return Status::Ok();
-}
 
 Status LogStore::Scan(const ScanRequest& request,
                       const std::function<bool(const insights::LogEvent&)>& visit) {

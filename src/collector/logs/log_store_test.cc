@@ -1,5 +1,8 @@
 #include "collector/logs/log_store.h"
 
+#include "collector/logs/log_block.h"
+#include "core/sqlite_database.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -88,15 +91,20 @@ class LogStoreTest : public ::testing::Test {
 };
 
 TEST_F(LogStoreTest, ScansInTimeOrderBothWaysWithTiesById) {
+  // Ties are broken by id: append order within a stream; across the streams of one batch, the
+  // stream that came first.
   std::vector<NewLogEvent> events = {Event("/app", "s1", 300, "c"), Event("/app", "s1", 100, "a"),
-                                     Event("/app", "s2", 200, "b1"),
+                                     Event("/app", "s2", 200, "b3"), Event("/app", "s1", 200, "b1"),
                                      Event("/app", "s1", 200, "b2")};
   ASSERT_TRUE(store_->Append(events).ok());
+  ASSERT_TRUE(store_->Append(std::vector<NewLogEvent>{Event("/app", "s2", 200, "b4")}).ok());
   ScanRequest request = All(true);
   request.groups = {"/app"};
-  EXPECT_THAT(Messages(ScanAll(request)), ElementsAre("a", "b1", "b2", "c"));
+  std::vector<Seen> seen = ScanAll(request);
+  EXPECT_THAT(Messages(seen), ElementsAre("a", "b1", "b2", "b3", "b4", "c"));
+  for (size_t i = 2; i < 5; ++i) EXPECT_LT(seen[i - 1].id, seen[i].id);
   request.needs.ascending = false;
-  EXPECT_THAT(Messages(ScanAll(request)), ElementsAre("c", "b2", "b1", "a"));
+  EXPECT_THAT(Messages(ScanAll(request)), ElementsAre("c", "b4", "b3", "b2", "b1", "a"));
 }
 
 TEST_F(LogStoreTest, FillsOnlyTheNeededFields) {
@@ -340,11 +348,14 @@ TEST_F(LogStoreTest, RetentionByTimePerGroup) {
 
 TEST_F(LogStoreTest, RetentionBySizeDropsTheFirstIngested) {
   store_ = Open(/*max_bytes=*/10'000);
-  std::vector<NewLogEvent> events;
-  for (int i = 0; i < 3000; ++i) {
-    events.push_back(Event(i % 2 ? "/a" : "/b", "s", 1000 + i, std::string(10, 'a' + i % 26)));
+  // 30 batches of 100 events: the events of one batch are ingested at the same moment.
+  for (int batch = 0; batch < 30; ++batch) {
+    std::vector<NewLogEvent> events;
+    for (int i = batch * 100; i < (batch + 1) * 100; ++i) {
+      events.push_back(Event(i % 2 ? "/a" : "/b", "s", 1000 + i, std::string(10, 'a' + i % 26)));
+    }
+    ASSERT_TRUE(store_->Append(events).ok());
   }
-  ASSERT_TRUE(store_->Append(events).ok());
   auto deleted = store_->ApplyRetention();
   ASSERT_TRUE(deleted.ok()) << deleted.status().message();
   EXPECT_EQ(*deleted, 2000u);
@@ -510,6 +521,133 @@ TEST_F(LogStoreTest, WriterNoticesAnotherInstanceDeletingAGroup) {
   ScanRequest request = All(true);
   request.groups = {"/g"};
   EXPECT_THAT(Messages(ScanAll(request, other.get())), ElementsAre("second"));
+}
+
+TEST_F(LogStoreTest, RetentionRewritesABlockKeepingIdsAndTraceLinks) {
+  ASSERT_TRUE(store_->CreateGroup("/g", 1).ok());
+  const std::string old_trace = "1-5f84c7a1-00000000000000000000000a";
+  const std::string new_trace = "1-5f84c7a1-00000000000000000000000b";
+  // One batch, one stream: one block whose events straddle the retention cutoff.
+  std::vector<NewLogEvent> events;
+  for (int i = 0; i < 10; ++i) {
+    const bool old = i % 2 == 0;
+    events.push_back(Event("/g", "s", kNow - (old ? 2 * kDay : kDay / 2) + i,
+                           "event " + std::to_string(i), old ? old_trace : new_trace));
+  }
+  ASSERT_TRUE(store_->Append(events).ok());
+  const std::vector<Seen> before = ScanAll(All(true));
+  ASSERT_EQ(before.size(), 10u);
+  EXPECT_EQ(store_->StatsJson()["blocks"], 1);
+
+  EXPECT_EQ(*store_->ApplyRetention(), 5u);
+  const std::vector<Seen> after = ScanAll(All(true));
+  ASSERT_EQ(after.size(), 5u);
+  for (const Seen& kept : after) {
+    // Same id as before the rewrite, and @ptr lookups still find it.
+    const auto same = std::find_if(before.begin(), before.end(),
+                                   [&](const Seen& seen) { return seen.message == kept.message; });
+    ASSERT_NE(same, before.end());
+    EXPECT_EQ(same->id, kept.id);
+    auto event = store_->GetEvent(kept.id);
+    ASSERT_TRUE(event.ok() && event->has_value());
+    EXPECT_EQ((*event)->message, kept.message);
+  }
+  EXPECT_FALSE(store_->GetEvent(before[0].id)->has_value());  // a deleted event
+  ScanRequest request = All(true);
+  request.trace_id = old_trace;
+  EXPECT_THAT(ScanAll(request), IsEmpty());
+  request.trace_id = new_trace;
+  EXPECT_THAT(Messages(ScanAll(request)),
+              ElementsAre("event 1", "event 3", "event 5", "event 7", "event 9"));
+  nlohmann::json stats = store_->StatsJson();
+  EXPECT_EQ(stats["events"], 5);
+  EXPECT_EQ(stats["bytes"], 5 * 7);
+}
+
+TEST_F(LogStoreTest, SizeCapCutsTheFirstEventsOfABlock) {
+  store_ = Open(/*max_bytes=*/25);
+  std::vector<NewLogEvent> events;
+  for (int i = 0; i < 10; ++i)
+    events.push_back(Event("/g", "s", 100 - i, "1234" + std::to_string(i)));
+  ASSERT_TRUE(store_->Append(events).ok());
+  EXPECT_EQ(*store_->ApplyRetention(), 5u);
+  // The last five appended stay, in time order (their timestamps fall as they were appended).
+  EXPECT_THAT(Messages(ScanAll(All(true))),
+              ElementsAre("12349", "12348", "12347", "12346", "12345"));
+  EXPECT_EQ(store_->StatsJson()["bytes"], 25);
+}
+
+TEST_F(LogStoreTest, OverlappingBlocksMergeInTimeOrderAcrossTheScanStart) {
+  // Stream a's block spans 0..1000, so a scan starting at 500 must still open it (the group's
+  // widest block bounds how early in-range blocks can start).
+  ASSERT_TRUE(store_
+                  ->Append(std::vector{Event("/g", "a", 0, "a0"), Event("/g", "a", 1000, "a1000"),
+                                       Event("/g", "a", 600, "a600")})
+                  .ok());
+  for (int t = 100; t <= 900; t += 200) {
+    ASSERT_TRUE(store_->Append(std::vector{Event("/g", "b", t, "b" + std::to_string(t))}).ok());
+  }
+  ScanRequest request = All(true);
+  request.start_ms = 500;
+  EXPECT_THAT(Messages(ScanAll(request)), ElementsAre("b500", "a600", "b700", "b900", "a1000"));
+  request.needs.ascending = false;
+  request.start_ms = 0;
+  request.end_ms = 650;
+  EXPECT_THAT(Messages(ScanAll(request)), ElementsAre("a600", "b500", "b300", "b100", "a0"));
+}
+
+TEST_F(LogStoreTest, LargeBatchesSpanSeveralBlocks) {
+  std::vector<NewLogEvent> events;
+  for (size_t i = 0; i < kMaxBlockEvents + 10; ++i) {
+    events.push_back(Event("/g", "s", static_cast<int64_t>(i), "x"));
+  }
+  ASSERT_TRUE(store_->Append(events).ok());
+  EXPECT_EQ(store_->StatsJson()["blocks"], 2);
+  std::vector<Seen> seen = ScanAll(All(false));
+  ASSERT_EQ(seen.size(), kMaxBlockEvents + 10);
+  EXPECT_EQ(seen.front().timestamp_ms, static_cast<int64_t>(kMaxBlockEvents + 9));
+  EXPECT_EQ(seen.back().timestamp_ms, 0);
+}
+
+TEST_F(LogStoreTest, AFileInTheOldRowLayoutStartsOver) {
+  store_.reset();
+  const std::string path = (directory_ / "logs.sqlite3").string();
+  std::filesystem::remove(path);
+  {
+    auto database = SqliteDatabase::Open(path);
+    ASSERT_TRUE(database.ok());
+    ASSERT_TRUE((*database)
+                    ->Exec("CREATE TABLE groups (id INTEGER PRIMARY KEY, name TEXT); "
+                           "CREATE TABLE events (id INTEGER PRIMARY KEY, message TEXT); "
+                           "INSERT INTO events VALUES (1, 'old');")
+                    .ok());
+  }
+  store_ = Open();
+  ASSERT_NE(store_, nullptr);
+  EXPECT_THAT(ScanAll(All(true)), IsEmpty());
+  ASSERT_TRUE(store_->Append(std::vector{Event("/g", "s", 1, "new")}).ok());
+  EXPECT_THAT(Messages(ScanAll(All(true))), ElementsAre("new"));
+}
+
+TEST_F(LogStoreTest, InsightsQueriesRunOverScannedBlocks) {
+  std::vector<NewLogEvent> events;
+  for (int i = 0; i < 300; ++i) {
+    events.push_back(Event("/g", "s" + std::to_string(i % 3), 1000 + i,
+                           R"({"level":")" + std::string(i % 4 == 0 ? "error" : "info") +
+                               R"(","n":)" + std::to_string(i) + "}"));
+  }
+  ASSERT_TRUE(store_->Append(events).ok());
+  auto query = insights::ParseQuery("filter level = 'error' | stats count(*) as c, sum(n) as s");
+  ASSERT_TRUE(query.ok()) << query.status().message();
+  insights::QueryRun run(*query, insights::RunOptions{});
+  ScanRequest request;
+  request.groups = {"/g"};
+  request.needs = insights::NeedsOf(**query);
+  ASSERT_TRUE(store_->Scan(request, [&](const insights::LogEvent& e) { return run.Add(e); }).ok());
+  insights::QueryResult result = run.Finish();
+  ASSERT_EQ(result.rows.size(), 1u);
+  EXPECT_EQ(result.rows[0][0], std::optional<std::string>("75"));
+  EXPECT_EQ(result.rows[0][1], std::optional<std::string>("11100"));  // 0 + 4 + ... + 296
 }
 
 }  // namespace
