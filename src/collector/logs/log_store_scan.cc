@@ -256,16 +256,29 @@ class ScanRun {
       block->order.push_back(i);
     }
     if (block->order.empty()) return std::unique_ptr<OpenBlock>();
-    const auto before = [&](uint32_t a, uint32_t b) {
+    // Blocks are usually in time order already: check, sort only when not (on flat keys, not
+    // through the indirection), and reverse for a descending scan.
+    const auto in_order = [&](uint32_t a, uint32_t b) {
       const int64_t at = decoded.timestamps[a];
       const int64_t bt = decoded.timestamps[b];
-      if (at != bt) return ascending_ ? at < bt : at > bt;
-      return ascending_ ? decoded.numbers[a] < decoded.numbers[b]
-                        : decoded.numbers[a] > decoded.numbers[b];
+      return at != bt ? at < bt : decoded.numbers[a] < decoded.numbers[b];
     };
-    if (!std::is_sorted(block->order.begin(), block->order.end(), before)) {
-      std::sort(block->order.begin(), block->order.end(), before);
+    std::vector<uint32_t>& order = block->order;
+    if (!std::is_sorted(order.begin(), order.end(), in_order)) {
+      struct Key {
+        int64_t timestamp;
+        uint32_t number;
+        uint32_t position;
+      };
+      std::vector<Key> keys;
+      keys.reserve(order.size());
+      for (uint32_t i : order) keys.push_back({decoded.timestamps[i], decoded.numbers[i], i});
+      std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+        return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.number < b.number;
+      });
+      for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].position;
     }
+    if (!ascending_) std::reverse(order.begin(), order.end());
     return block;
   }
 
