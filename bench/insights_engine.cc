@@ -2,9 +2,9 @@
 // for representative queries over synthetic service log events held in memory.
 //
 // Built as ck_bench_insights_engine (bench/CMakeLists.txt); by hand:
-//   g++ -std=c++20 -O2 -I src bench/insights_engine.cc build/release/src/libck_collector_insights.a
-//   \
-//       build/release/src/libck_core.a -lre2 -lsimdjson -lfmt -o /tmp/insights_engine
+//   g++ -std=c++20 -O2 -I src bench/insights_engine.cc
+//       build/release/src/libck_collector_insights.a build/release/src/libck_core.a
+//       -lre2 -lsimdjson -lfmt -o /tmp/insights_engine   (one command)
 //   /tmp/insights_engine [events]
 //
 // The budget it informs (DESIGN.md §8): `stats count(*) by bin(1m)` over 1,000,000 events in

@@ -9,7 +9,8 @@
 // survives re-encoding to protobuf (and to OTLP/JSON, up to JSON's nesting limit) with the same
 // numbers of accepted and rejected spans. The HTTP handler answers 200 or 400 with a reply that
 // is itself valid protobuf; as a gzip body the input gets 200, 400 or 413, never more memory
-// than the limit.
+// than the limit. Grouped by trace for storage, every group's protobuf decodes to the group's
+// spans again (same ids, segment ids and traced flags).
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -80,6 +81,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(reply.content_type == "application/x-protobuf");
   CheckProtobufBody(reply.body);
   Check(spans.size() == (decoded.ok() ? decoded->spans.size() : 0));
+
+  // What ingest stores: one group per trace, whose protobuf decodes to the group's spans again.
+  std::vector<otlp::OtlpTraceGroup> groups;
+  otlp::OtlpReply grouped =
+      otlp::HandleTraceExportByTrace("application/x-protobuf", "", bytes, {}, &groups);
+  Check(grouped.status == reply.status && grouped.body == reply.body);
+  size_t grouped_spans = 0;
+  for (const otlp::OtlpTraceGroup& group : groups) {
+    Check(!group.spans.empty());
+    grouped_spans += group.spans.size();
+    auto again = otlp::DecodeOtlpTraceProtobuf(group.protobuf);
+    Check(again.ok() && again->rejected_spans == 0);
+    Check(again->spans.size() == group.spans.size());
+    for (size_t i = 0; i < group.spans.size(); ++i) {
+      Check(again->spans[i].trace_id == group.spans[0].trace_id);
+      Check(again->spans[i].id == group.spans[i].id);
+      Check(again->spans[i].segment_id == group.spans[i].segment_id);
+      Check(again->spans[i].traced == group.spans[i].traced);
+    }
+  }
+  Check(grouped_spans == spans.size());
 
   otlp::OtlpLimits limits;
   limits.max_decompressed_bytes = 1 << 20;

@@ -52,6 +52,9 @@ double NowSeconds() {
 }
 
 constexpr size_t kWriteBatchSpans = 2000;
+// A writer woken for a partial batch waits this long for a full one: under load, one transaction
+// then stores thousands of spans and writes each database page once instead of once per datagram.
+constexpr auto kWriteBatchWait = std::chrono::milliseconds(20);
 // In-memory cost of a queued span beyond its share of the wire bytes (measured ~2-5 KB).
 constexpr size_t kQueuedSpanOverheadBytes = 2048;
 // After a burst this large has drained, freed memory is handed back to the OS.
@@ -116,6 +119,7 @@ struct Collector::Impl {
   size_t peak_since_trim = 0;
   bool stopping = false;
   size_t in_flight = 0;
+  size_t flush_waiters = 0;  // Flush() callers: the writer stops waiting for a full batch
   std::thread writer_thread;
 
   std::atomic<uint64_t> datagrams_received{0};
@@ -145,27 +149,42 @@ struct Collector::Impl {
            queue_bytes >= options.queue_capacity_bytes;
   }
 
-  // `wire_bytes`: the size of what the spans arrived in (datagram, request body).
-  // `document`: the X-Ray document text the spans were decoded from (stored as received).
-  bool Enqueue(std::vector<Span> spans, size_t wire_bytes, std::string document = {}) {
-    const size_t count = spans.size();
-    spans_received += count;
-    if (count == 0) return true;
-    const size_t bytes = wire_bytes + document.size() + count * kQueuedSpanOverheadBytes;
+  // Queues writes[0..count) whole, or none of them when the queue cannot take them all (counted
+  // as dropped). `wire_bytes`: the size of what they arrived in (datagram, request body).
+  bool Enqueue(TraceWrite* writes, size_t count, size_t wire_bytes) {
+    size_t spans = 0;
+    size_t bytes = wire_bytes;
+    for (size_t i = 0; i < count; ++i) {
+      spans += writes[i].spans.size();
+      bytes += writes[i].document.size() + writes[i].spans.size() * kQueuedSpanOverheadBytes;
+    }
+    spans_received += spans;
+    if (spans == 0) return true;
+    bool wake = false;
     {
       std::lock_guard lock(queue_mutex);
-      if (stopping || queue_spans + count > options.queue_capacity_spans ||
+      if (stopping || queue_spans + spans > options.queue_capacity_spans ||
           queue_bytes + bytes > options.queue_capacity_bytes) {
-        spans_dropped += count;
+        spans_dropped += spans;
         return false;
       }
-      queue.push_back(TraceWrite{std::move(spans), std::move(document)});
-      queue_item_bytes.push_back(bytes);
+      // The writer waits either for a first item or for a full batch: wake it only then, so a
+      // steady stream costs no futex call per datagram.
+      wake = queue.empty() ||
+             (queue_spans < kWriteBatchSpans && queue_spans + spans >= kWriteBatchSpans);
+      for (size_t i = 0; i < count; ++i) {
+        if (writes[i].spans.empty()) continue;
+        const size_t item_bytes = writes[i].document.size() +
+                                  writes[i].spans.size() * kQueuedSpanOverheadBytes +
+                                  (i == 0 ? wire_bytes : 0);
+        queue.push_back(std::move(writes[i]));
+        queue_item_bytes.push_back(item_bytes);
+      }
       queue_bytes += bytes;
-      queue_spans += count;
+      queue_spans += spans;
       peak_since_trim = std::max(peak_since_trim, queue_spans);
     }
-    queue_ready.notify_one();
+    if (wake) queue_ready.notify_one();
     return true;
   }
 
@@ -179,6 +198,11 @@ struct Collector::Impl {
         queue_ready.wait_for(lock, std::chrono::seconds(1),
                              [&] { return stopping || !queue.empty(); });
         if (queue.empty() && stopping) break;
+        if (!queue.empty() && queue_spans < kWriteBatchSpans) {
+          queue_ready.wait_for(lock, kWriteBatchWait, [&] {
+            return stopping || flush_waiters > 0 || queue_spans >= kWriteBatchSpans;
+          });
+        }
         while (!queue.empty() && batch_spans < kWriteBatchSpans) {
           batch_spans += queue.front().spans.size();
           batch.push_back(std::move(queue.front()));
@@ -225,6 +249,21 @@ struct Collector::Impl {
     }
   }
 
+  void HandleDatagram(std::string_view datagram) {
+    ++datagrams_received;
+    std::string_view document;
+    // The store keeps the document's text: ingest needs no JSON trees of it.
+    auto spans = DecodeDatagram(datagram, &document, SpanDetail::kIndex);
+    if (!spans.ok()) {
+      ++datagrams_rejected;
+      NoteRejection(spans.status().message());
+      return;
+    }
+    for (Span& span : *spans) span.source = SpanSource::kXRay;
+    TraceWrite write{std::move(*spans), std::string(document), DocumentFormat::kXRayJson};
+    Enqueue(&write, 1, datagram.size());
+  }
+
   asio::awaitable<void> ReceiveDatagrams() {
     std::vector<char> buffer(kMaxDatagramBytes + 1);
     asio::ip::udp::endpoint sender;
@@ -234,16 +273,7 @@ struct Collector::Impl {
           asio::buffer(buffer), sender, asio::redirect_error(asio::use_awaitable, error));
       if (error == asio::error::operation_aborted || !udp.is_open()) co_return;
       if (error) continue;  // e.g. ICMP port unreachable reported on the socket
-      ++datagrams_received;
-      std::string_view document;
-      auto spans = DecodeDatagram(std::string_view(buffer.data(), size), &document);
-      if (!spans.ok()) {
-        ++datagrams_rejected;
-        NoteRejection(spans.status().message());
-        continue;
-      }
-      for (Span& span : *spans) span.source = SpanSource::kXRay;
-      Enqueue(std::move(*spans), size, std::string(document));
+      HandleDatagram(std::string_view(buffer.data(), size));
     }
   }
 
@@ -264,17 +294,25 @@ struct Collector::Impl {
                            request.version());
     }
     otlp::OtlpLimits limits;
-    std::vector<Span> spans;
-    otlp::OtlpReply reply = otlp::HandleTraceExport(http::HeaderValue(request, "Content-Type"),
-                                                    http::HeaderValue(request, "Content-Encoding"),
-                                                    request.body(), limits, &spans);
+    std::vector<otlp::OtlpTraceGroup> groups;
+    otlp::OtlpReply reply = otlp::HandleTraceExportByTrace(
+        http::HeaderValue(request, "Content-Type"), http::HeaderValue(request, "Content-Encoding"),
+        request.body(), limits, &groups);
     if (reply.status >= 400) {
       ++otlp_rejected_requests;
       NoteRejection("OTLP: HTTP " + std::to_string(reply.status));
     }
-    if (reply.status == 200 && !spans.empty()) {
-      const size_t count = spans.size();
-      if (!Enqueue(std::move(spans), request.body().size())) {
+    if (reply.status == 200 && !groups.empty()) {
+      // One row per trace: the group's protobuf is stored and mapped again, in full, on read.
+      std::vector<TraceWrite> writes;
+      writes.reserve(groups.size());
+      size_t count = 0;
+      for (otlp::OtlpTraceGroup& group : groups) {
+        count += group.spans.size();
+        writes.push_back(TraceWrite{std::move(group.spans), std::move(group.protobuf),
+                                    DocumentFormat::kOtlpProtobuf});
+      }
+      if (!Enqueue(writes.data(), writes.size(), request.body().size())) {
         reply = otlp::OtlpOverloaded(http::HeaderValue(request, "Content-Type"), 1);
         NoteRejection("OTLP: queue full, " + std::to_string(count) + " spans dropped");
       }
@@ -521,8 +559,10 @@ std::optional<asio::ip::tcp::endpoint> Collector::otlp_endpoint() const {
 
 void Collector::Flush() {
   std::unique_lock lock(impl_->queue_mutex);
+  ++impl_->flush_waiters;
   impl_->queue_ready.notify_one();
   impl_->queue_drained.wait(lock, [&] { return impl_->queue.empty() && impl_->in_flight == 0; });
+  --impl_->flush_waiters;
   lock.unlock();
   impl_->log_pipeline->Flush();
 }

@@ -12,10 +12,12 @@
 // and process metrics in the Prometheus text format, collector_metrics.h).
 // Logs: task output is tailed from the supervisor's files and stored with pushed OTLP records
 // by the LogPipeline's writer thread (log_pipeline.h).
-// Receivers decode on the I/O thread and hand spans to a bounded queue; one writer thread stores
-// batches in the TraceStore and feeds the live ServiceGraph; queries run on a query thread. When
-// the queue is full new spans are dropped and counted (OTLP answers 429), so a flood never
-// blocks a sender or grows memory without bound.
+// Receivers decode on the I/O thread (without the JSON trees only reads show: the store keeps
+// what arrived) and hand spans to a bounded queue; one writer thread stores them in the
+// TraceStore in transactions of up to 2,000 spans (waiting up to 20 ms to fill one) and feeds
+// the live ServiceGraph; queries run on a query thread. When the queue is full new spans are
+// dropped and counted (OTLP answers 503), so a flood never blocks a sender or grows memory
+// without bound.
 //
 //   asio::io_context io;
 //   CK_ASSIGN_OR_RETURN(auto collector, Collector::Start(io, CollectorOptions{.data_dir = ".ck"}));

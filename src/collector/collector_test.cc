@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "collector/model/xray_document.h"
+#include "collector/otlp/otlp_trace_protobuf.h"
 #include "http/client.h"
 #include "http/url.h"
 
@@ -170,6 +171,64 @@ TEST_F(CollectorTest, AnswersTheXRayApiFromDatagrams) {
                    std::string::npos;
   }
   EXPECT_TRUE(found_cause);
+}
+
+// OTLP spans are stored one row per trace and request, and read back with their metadata.
+TEST_F(CollectorTest, AnswersTheXRayApiFromOtlpSpans) {
+  const uint64_t at_ns = static_cast<uint64_t>((Now() - 5) * 1e9);
+  otlp::OtlpTraceRequest request;
+  otlp::OtlpResourceSpans& resource = request.resource_spans.emplace_back();
+  resource.resource_attributes = {{"service.name", "list-api"}};
+  otlp::OtlpScopeSpans& scope = resource.scope_spans.emplace_back();
+  for (const char* trace :
+       {"5f84c7a10123456789abcdef01234567", "5f84c7a10123456789abcdef01234568"}) {
+    otlp::OtlpSpan server;
+    server.trace_id = trace;
+    server.span_id = std::string("a") + trace[31] + "00000000000001";
+    server.name = "GET /list";
+    server.kind = otlp::kOtlpSpanKindServer;
+    server.start_time_unix_nano = at_ns;
+    server.end_time_unix_nano = at_ns + 20'000'000;
+    server.attributes = {{"http.response.status_code", 200}, {"ck.note", "kept"}};
+    otlp::OtlpSpan query = server;
+    query.span_id = std::string("b") + trace[31] + "00000000000002";
+    query.parent_span_id = server.span_id;
+    query.name = "DynamoDB.Query";
+    query.kind = otlp::kOtlpSpanKindClient;
+    query.attributes = {{"db.system", "dynamodb"}};
+    scope.spans.push_back(server);
+    scope.spans.push_back(query);
+  }
+  auto url = http::ParseUrl(
+      "http://127.0.0.1:" + std::to_string(collector_->otlp_endpoint()->port()) + "/v1/traces");
+  ASSERT_TRUE(url.ok());
+  http::HttpRequest post{http::Verb::post, url->target, 11};
+  post.set(http::Field::content_type, "application/x-protobuf");
+  post.body() = otlp::EncodeOtlpTraceProtobuf(request);
+  auto response = http::SendBlocking(*url, std::move(post));
+  ASSERT_TRUE(response.ok()) << response.status().message();
+  ASSERT_EQ(response->result_int(), 200) << response->body();
+  collector_->Flush();
+  json stats = collector_->StatsJson();
+  EXPECT_EQ(stats["spans_stored"], 4);
+  EXPECT_EQ(stats["store"]["spans_stored"], 4);
+
+  auto [status, traces] = Call("/Traces", {{"TraceIds", {"1-5f84c7a1-0123456789abcdef01234567"}}});
+  ASSERT_EQ(status, 200) << traces.dump();
+  ASSERT_EQ(traces["Traces"].size(), 1u);
+  ASSERT_EQ(traces["Traces"][0]["Segments"].size(), 1u);
+  json document = json::parse(traces["Traces"][0]["Segments"][0]["Document"].get<std::string>());
+  EXPECT_EQ(document["name"], "list-api");
+  EXPECT_EQ(document["metadata"]["otel"]["ck.note"], "kept");
+  ASSERT_EQ(document["subsegments"].size(), 1u);
+  EXPECT_EQ(document["subsegments"][0]["name"], "DynamoDB");
+
+  auto [graph_status, graph] =
+      Call("/ServiceGraph", {{"StartTime", Now() - 60}, {"EndTime", Now()}});
+  ASSERT_EQ(graph_status, 200);
+  std::set<std::string> names;
+  for (const json& service : graph["Services"]) names.insert(service["Name"]);
+  EXPECT_EQ(names, (std::set<std::string>{"client", "list-api", "DynamoDB"}));
 }
 
 TEST_F(CollectorTest, ServesSamplingRulesAndTargets) {

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "collector/model/xray_document.h"
+#include "collector/otlp/otlp_trace_decoder.h"
 
 namespace ck::collector {
 namespace {
@@ -16,7 +17,8 @@ CREATE TABLE IF NOT EXISTS spans (
   id TEXT NOT NULL,
   in_progress INTEGER NOT NULL,
   start_us INTEGER NOT NULL,
-  format INTEGER NOT NULL,  -- 0: one span as stored JSON, 1: an X-Ray document as received
+  format INTEGER NOT NULL,  -- 0: one span as stored JSON, 1: an X-Ray document as received,
+                            -- 2: one trace's spans of an OTLP request as protobuf (a BLOB)
   spans INTEGER NOT NULL,   -- spans in the row
   doc TEXT NOT NULL
 );
@@ -46,6 +48,11 @@ Status Configure(SqliteDatabase& database) {
 
 constexpr int64_t kFormatSpan = 0;
 constexpr int64_t kFormatXRayDocument = 1;
+constexpr int64_t kFormatOtlpProtobuf = 2;
+
+int64_t RowFormat(DocumentFormat format) {
+  return format == DocumentFormat::kOtlpProtobuf ? kFormatOtlpProtobuf : kFormatXRayDocument;
+}
 
 // Fills service/segment of subsegments whose parent is among `spans`, in order.
 void ResolveWithin(const std::vector<Span*>& spans) {
@@ -75,8 +82,13 @@ void DecodeRow(int64_t format, std::string_view text, std::vector<Span>& out) {
     for (Span& span : *spans) out.push_back(std::move(span));
     return;
   }
-  nlohmann::json stored = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  auto span = SpanFromStoredJson(stored);
+  if (format == kFormatOtlpProtobuf) {
+    auto decoded = otlp::DecodeOtlpTraceProtobuf(text);
+    if (!decoded.ok()) return;
+    for (Span& span : decoded->spans) out.push_back(std::move(span));
+    return;
+  }
+  auto span = SpanFromStoredText(text);
   if (span.ok()) out.push_back(std::move(*span));
 }
 
@@ -112,7 +124,7 @@ Result<std::vector<Span>> TraceStore::LoadTrace(SqliteDatabase& database,
   while (true) {
     CK_ASSIGN_OR_RETURN(bool row, select->Step());
     if (!row) break;
-    DecodeRow(select->ColumnInt(0), select->ColumnText(1), spans);
+    DecodeRow(select->ColumnInt(0), select->ColumnBlob(1), spans);
   }
   return spans;
 }
@@ -126,7 +138,7 @@ Status TraceStore::ResolveParent(Span& span) {
     select->BindText(1, span.trace_id);
     select->BindText(2, span.parent_id);
     CK_ASSIGN_OR_RETURN(bool row, select->Step());
-    if (row) DecodeRow(select->ColumnInt(0), select->ColumnText(1), candidates);
+    if (row) DecodeRow(select->ColumnInt(0), select->ColumnBlob(1), candidates);
   }
   if (candidates.empty() || candidates.front().service.empty()) {
     CK_ASSIGN_OR_RETURN(candidates, LoadTrace(*writer_, span.trace_id));
@@ -151,72 +163,98 @@ Status TraceStore::Write(std::vector<Span>& spans) {
 
 Status TraceStore::Write(std::vector<TraceWrite>& writes) {
   std::vector<Span*> all;
+  bool unresolved = false;
   for (TraceWrite& write : writes) {
-    for (Span& span : write.spans) all.push_back(&span);
+    for (Span& span : write.spans) {
+      all.push_back(&span);
+      unresolved = unresolved || (span.kind == SpanKind::kSubsegment && span.service.empty());
+    }
   }
   if (all.empty()) return Status::Ok();
-  ResolveWithin(all);
+  if (unresolved) ResolveWithin(all);
+  static const std::string kInsert =
+      "INSERT OR IGNORE INTO spans (trace_id, id, in_progress, start_us, format, spans, doc) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+  static const std::string kSelectInProgress =
+      "SELECT spans FROM spans WHERE trace_id = ?1 AND id = ?2 AND in_progress = 1";
+  static const std::string kReplace =
+      "UPDATE spans SET in_progress = 0, start_us = ?3, format = ?4, spans = ?5, doc = ?6 "
+      "WHERE trace_id = ?1 AND id = ?2";
+  static const std::string kUpsertTrace =
+      "INSERT INTO traces (trace_id, start_us, end_us, spans) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (trace_id) DO UPDATE SET start_us = min(start_us, excluded.start_us), "
+      "end_us = max(end_us, excluded.end_us), spans = spans + excluded.spans";
   std::lock_guard lock(write_mutex_);
   CK_RETURN_IF_ERROR(writer_->Exec("BEGIN"));
   uint64_t written = 0;
   uint64_t replaced = 0;
   int64_t added = 0;
-  // Per trace in this batch: first start, last end, spans added.
+  // Per trace in this batch: first start, last end, spans added. Keys view the batch's spans.
   struct TraceDelta {
     int64_t start_us = INT64_MAX;
     int64_t end_us = 0;
     int64_t added = 0;
   };
-  std::unordered_map<std::string, TraceDelta> traces;
-  // Stores one row: a whole document (`span_count` spans, `top` its top span) or one span.
-  auto store_row = [&](const Span& top, int64_t format, int64_t span_count, const std::string& text,
-                       double end_time) -> Status {
+  std::unordered_map<std::string_view, TraceDelta> traces;
+  // What one row holds: a document's spans (keyed by its first span) or one span.
+  struct Row {
+    const Span* key = nullptr;
+    bool in_progress = false;
+    double start_time = 0;
+    double end_time = 0;
+    int64_t format = kFormatSpan;
+    int64_t span_count = 1;
+    std::string_view bytes;
+  };
+  auto store_row = [&](const Row& row) -> Status {
+    const int64_t start_us = Micros(row.start_time);
     // New rows (the common case) take one statement; an existing one is only replaced when it
     // is in progress and the new one is not.
-    CK_ASSIGN_OR_RETURN(auto insert,
-                        writer_->Prepare("INSERT OR IGNORE INTO spans (trace_id, id, in_progress, "
-                                         "start_us, format, spans, doc) VALUES (?1, ?2, ?3, ?4, "
-                                         "?5, ?6, ?7)"));
-    insert->BindText(1, top.trace_id);
-    insert->BindText(2, top.id);
-    insert->BindInt(3, top.in_progress ? 1 : 0);
-    insert->BindInt(4, Micros(top.start_time));
-    insert->BindInt(5, format);
-    insert->BindInt(6, span_count);
-    insert->BindText(7, text);
+    CK_ASSIGN_OR_RETURN(auto insert, writer_->Prepare(kInsert));
+    insert->BindText(1, row.key->trace_id);
+    insert->BindText(2, row.key->id);
+    insert->BindInt(3, row.in_progress ? 1 : 0);
+    insert->BindInt(4, start_us);
+    insert->BindInt(5, row.format);
+    insert->BindInt(6, row.span_count);
+    if (row.format == kFormatOtlpProtobuf) {
+      insert->BindBlob(7, row.bytes);
+    } else {
+      insert->BindText(7, row.bytes);
+    }
     CK_RETURN_IF_ERROR(insert->Run());
-    int64_t delta = span_count;
+    int64_t delta = row.span_count;
     if (writer_->Changes() != 1) {
-      if (top.in_progress) return Status::Ok();
+      if (row.in_progress) return Status::Ok();
       int64_t previous = 0;
       {
-        CK_ASSIGN_OR_RETURN(auto old, writer_->Prepare("SELECT spans FROM spans WHERE trace_id = "
-                                                       "?1 AND id = ?2 AND in_progress = 1"));
-        old->BindText(1, top.trace_id);
-        old->BindText(2, top.id);
-        CK_ASSIGN_OR_RETURN(bool row, old->Step());
-        if (!row) return Status::Ok();  // a duplicate of a complete row
+        CK_ASSIGN_OR_RETURN(auto old, writer_->Prepare(kSelectInProgress));
+        old->BindText(1, row.key->trace_id);
+        old->BindText(2, row.key->id);
+        CK_ASSIGN_OR_RETURN(bool found, old->Step());
+        if (!found) return Status::Ok();  // a duplicate of a complete row
         previous = old->ColumnInt(0);
       }
-      CK_ASSIGN_OR_RETURN(auto update,
-                          writer_->Prepare("UPDATE spans SET in_progress = 0, start_us = ?3, "
-                                           "format = ?4, spans = ?5, doc = ?6 WHERE trace_id = ?1 "
-                                           "AND id = ?2"));
-      update->BindText(1, top.trace_id);
-      update->BindText(2, top.id);
-      update->BindInt(3, Micros(top.start_time));
-      update->BindInt(4, format);
-      update->BindInt(5, span_count);
-      update->BindText(6, text);
+      CK_ASSIGN_OR_RETURN(auto update, writer_->Prepare(kReplace));
+      update->BindText(1, row.key->trace_id);
+      update->BindText(2, row.key->id);
+      update->BindInt(3, start_us);
+      update->BindInt(4, row.format);
+      update->BindInt(5, row.span_count);
+      if (row.format == kFormatOtlpProtobuf) {
+        update->BindBlob(6, row.bytes);
+      } else {
+        update->BindText(6, row.bytes);
+      }
       CK_RETURN_IF_ERROR(update->Run());
       ++replaced;
-      delta = span_count - previous;
+      delta = row.span_count - previous;
     }
-    written += static_cast<uint64_t>(span_count);
+    written += static_cast<uint64_t>(row.span_count);
     added += delta;
-    TraceDelta& trace = traces[top.trace_id];
-    trace.start_us = std::min(trace.start_us, Micros(top.start_time));
-    trace.end_us = std::max(trace.end_us, Micros(std::max(end_time, top.start_time)));
+    TraceDelta& trace = traces[row.key->trace_id];
+    trace.start_us = std::min(trace.start_us, start_us);
+    trace.end_us = std::max(trace.end_us, Micros(std::max(row.end_time, row.start_time)));
     trace.added += delta;
     return Status::Ok();
   };
@@ -229,26 +267,33 @@ Status TraceStore::Write(std::vector<TraceWrite>& writes) {
         }
       }
       if (!write.document.empty()) {
-        double end_time = 0;
-        for (const Span& span : write.spans) end_time = std::max(end_time, span.end_time);
-        CK_RETURN_IF_ERROR(store_row(write.spans.front(), kFormatXRayDocument,
-                                     static_cast<int64_t>(write.spans.size()), write.document,
-                                     end_time));
+        Row row;
+        row.key = &write.spans.front();
+        row.format = RowFormat(write.format);
+        row.span_count = static_cast<int64_t>(write.spans.size());
+        row.bytes = write.document;
+        // An X-Ray document is in progress when its top segment is; an OTLP group when any of
+        // its spans is (OTLP has no in-progress spans on the wire: an unset end time).
+        row.in_progress = row.key->in_progress;
+        row.start_time = row.key->start_time;
+        for (const Span& span : write.spans) {
+          row.end_time = std::max(row.end_time, span.end_time);
+          if (write.format == DocumentFormat::kOtlpProtobuf) {
+            row.in_progress = row.in_progress || span.in_progress;
+            row.start_time = std::min(row.start_time, span.start_time);
+          }
+        }
+        CK_RETURN_IF_ERROR(store_row(row));
         continue;
       }
       for (const Span& span : write.spans) {
-        CK_RETURN_IF_ERROR(
-            store_row(span, kFormatSpan, 1, StoredSpanJson(span).dump(), span.end_time));
+        const std::string text = StoredSpanJson(span).dump();
+        CK_RETURN_IF_ERROR(store_row(
+            Row{&span, span.in_progress, span.start_time, span.end_time, kFormatSpan, 1, text}));
       }
     }
     for (const auto& [trace_id, delta] : traces) {
-      CK_ASSIGN_OR_RETURN(
-          auto trace,
-          writer_->Prepare("INSERT INTO traces (trace_id, start_us, end_us, spans) "
-                           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (trace_id) DO UPDATE SET "
-                           "start_us = min(start_us, excluded.start_us), "
-                           "end_us = max(end_us, excluded.end_us), "
-                           "spans = spans + excluded.spans"));
+      CK_ASSIGN_OR_RETURN(auto trace, writer_->Prepare(kUpsertTrace));
       trace->BindText(1, trace_id);
       trace->BindInt(2, delta.start_us);
       trace->BindInt(3, delta.end_us);

@@ -1,13 +1,19 @@
 // TraceStore: durable, bounded storage of spans in SQLite, keyed for trace-by-id reads.
 //
-// Rows: spans(trace_id, id) -> either an X-Ray document exactly as received (a segment with its
-// nested subsegments, or an independent subsegment; id = the document's top id; decoded again on
-// read) or one span in its stored JSON form (see xray_document.h), e.g. from OTLP; and
-// traces(trace_id) -> first start, last end and span count, indexed by start time for window
-// queries. Keeping X-Ray documents whole makes ingest one row and no re-serialisation per
-// datagram. Write() stores a batch in one transaction. A complete document/span replaces an
-// in-progress one with the same id, never the other way round. An independent subsegment (no
-// service yet) takes its service and segment from its parent span when the parent is stored.
+// Rows: spans(trace_id, id) -> one of
+//   - an X-Ray document exactly as received (a segment with its nested subsegments, or an
+//     independent subsegment; id = the document's top id),
+//   - the spans of one trace from one OTLP request, as that part of the request in protobuf
+//     (otlp::GroupOtlpSpansByTrace; id = the first span's id; in progress when any span is),
+//   - one span in its stored JSON form (xray_document.h StoredSpanJson; spans written without a
+//     document),
+// each decoded again, in full, on read; and traces(trace_id) -> first start, last end and span
+// count, indexed by start time for window queries. Keeping what arrived whole makes ingest one
+// row per document or trace and no re-serialisation. Write() stores a batch in one transaction.
+// A complete row replaces an in-progress one with the same id, never the other way round. An
+// independent subsegment (no service yet) takes its service and segment from its parent span when
+// the parent is stored. Stores written before OTLP rows existed (formats 0 and 1 only) are read
+// as they are.
 //
 // Retention: EnforceRetention() deletes whole traces that started before now - retention, then
 // the oldest traces until at most max_spans spans remain; deletions are counted.
@@ -44,11 +50,18 @@ struct TraceRef {
   double end_time = 0;
 };
 
-// One unit of ingest: the spans of an X-Ray document with the document's text, or spans from
-// elsewhere (no text; each is stored on its own).
+// What a TraceWrite's document is.
+enum class DocumentFormat {
+  kXRayJson,      // an X-Ray segment document as received (its spans, in decode order)
+  kOtlpProtobuf,  // otlp::OtlpTraceGroup::protobuf: the spans of one trace from one OTLP request
+};
+
+// One unit of ingest: the spans of a document with the document's bytes (one row), or spans
+// without a document (empty `document`; each is stored on its own as StoredSpanJson).
 struct TraceWrite {
   std::vector<Span> spans;
   std::string document;
+  DocumentFormat format = DocumentFormat::kXRayJson;
 };
 
 struct TraceStoreStats {

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "collector/model/xray_document.h"
+#include "collector/otlp/otlp_trace_decoder.h"
 
 namespace ck::collector {
 namespace {
@@ -215,6 +216,62 @@ TEST_F(TraceStoreTest, DocumentsAreStoredWholeAndReplacedWhenComplete) {
   EXPECT_EQ(store->GetTrace(TraceId(1))->size(), 5u);
 
   // Retention accounts for every span of a document row.
+  ASSERT_TRUE(store->EnforceRetention(1'000'000).ok());
+  EXPECT_EQ(store->stats().spans_stored, 0u);
+}
+
+// OTLP spans are stored one row per trace and request: the request's part for that trace.
+TraceWrite OtlpWrite(bool finished, int64_t http_status) {
+  otlp::OtlpTraceRequest request;
+  otlp::OtlpResourceSpans& resource = request.resource_spans.emplace_back();
+  resource.resource_attributes = {{"service.name", "list-api"}};
+  otlp::OtlpScopeSpans& scope = resource.scope_spans.emplace_back();
+  for (int i = 1; i <= 2; ++i) {
+    otlp::OtlpSpan& span = scope.spans.emplace_back();
+    span.trace_id = "5f84c7a1000000000000000000000001";
+    span.span_id = SpanId(i);
+    if (i == 2) span.parent_span_id = SpanId(1);
+    span.name = i == 1 ? "GET /list" : "Query";
+    span.kind = i == 1 ? otlp::kOtlpSpanKindServer : otlp::kOtlpSpanKindClient;
+    span.start_time_unix_nano = 1000'000'000'000ull + i;
+    span.end_time_unix_nano = finished ? 1000'500'000'000ull : 0;
+    span.attributes = {{"http.response.status_code", http_status}};
+  }
+  std::vector<otlp::OtlpTraceGroup> groups =
+      otlp::GroupOtlpSpansByTrace(request, otlp::MapOtlpTraceRequest(request, SpanDetail::kIndex));
+  EXPECT_EQ(groups.size(), 1u);
+  return TraceWrite{std::move(groups[0].spans), std::move(groups[0].protobuf),
+                    DocumentFormat::kOtlpProtobuf};
+}
+
+TEST_F(TraceStoreTest, OtlpTraceGroupsAreOneRowReadBackInFull) {
+  auto store = Open();
+  std::vector<TraceWrite> first = {OtlpWrite(/*finished=*/false, 200)};
+  ASSERT_TRUE(store->Write(first).ok());
+  EXPECT_EQ(store->stats().spans_stored, 2u);
+  std::vector<TraceWrite> done = {OtlpWrite(/*finished=*/true, 503)};
+  ASSERT_TRUE(store->Write(done).ok());
+  std::vector<TraceWrite> again = {OtlpWrite(/*finished=*/true, 200)};
+  ASSERT_TRUE(store->Write(again).ok());  // a resent request: ignored
+  EXPECT_EQ(store->stats().spans_stored, 2u);
+  EXPECT_EQ(store->stats().spans_replaced, 1u);
+
+  const std::string trace_id = "1-5f84c7a1-000000000000000000000001";
+  auto trace = store->GetTrace(trace_id);
+  ASSERT_TRUE(trace.ok()) << trace.status().message();
+  ASSERT_EQ(trace->size(), 2u);
+  EXPECT_EQ((*trace)[0].kind, SpanKind::kSegment);
+  EXPECT_EQ((*trace)[0].source, SpanSource::kOtlp);
+  EXPECT_FALSE((*trace)[0].in_progress);
+  EXPECT_EQ((*trace)[0].http_status, 503);
+  EXPECT_EQ((*trace)[0].metadata["otel.span"]["name"], "GET /list");
+  EXPECT_EQ((*trace)[1].service, "list-api");
+  EXPECT_EQ((*trace)[1].segment_id, SpanId(1));
+  auto window = store->TracesInWindow(999, 1001, 10);
+  ASSERT_TRUE(window.ok());
+  ASSERT_EQ(window->size(), 1u);
+  EXPECT_DOUBLE_EQ((*window)[0].end_time, 1000.5);
+
   ASSERT_TRUE(store->EnforceRetention(1'000'000).ok());
   EXPECT_EQ(store->stats().spans_stored, 0u);
 }

@@ -33,6 +33,13 @@ enum class SpanKind { kSegment, kSubsegment };
 // Where the span came from; BatchGetTraces documents keep the original when there is one.
 enum class SpanSource { kXRay, kOtlp };
 
+// How much of its source a decoder keeps in a Span. kFull: every field, including the JSON trees
+// `metadata` and `original` that only documents (BatchGetTraces) show. kIndex: every field but
+// those two: what ingest needs (the trace store keeps the source bytes and decodes them again,
+// in full, for reads; the service graph and the store's keys use the other fields), at a
+// fraction of the cost.
+enum class SpanDetail { kFull, kIndex };
+
 using AnnotationValue = std::variant<std::string, int64_t, double, bool>;
 
 struct SpanCause {
@@ -77,8 +84,9 @@ struct Span {
   std::string aws_region;
   std::string aws_request_id;
 
-  // Everything else the source sent (metadata, sql, OTLP attributes), kept for documents.
-  nlohmann::json metadata = nlohmann::json::object();
+  // Everything else the source sent (metadata, sql, OTLP attributes), kept for documents: an
+  // object, or null (as empty) when there is none.
+  nlohmann::json metadata;
   // X-Ray: the (sub)segment document exactly as sent, without its nested subsegments, so
   // BatchGetTraces returns what the SDK wrote (service, aws.xray, stack frames, exception ids).
   // Null for spans from other sources, whose documents are built from the fields above.

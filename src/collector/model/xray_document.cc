@@ -1,151 +1,223 @@
 #include "collector/model/xray_document.h"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
+#include <algorithm>
 #include <functional>
-#include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "collector/model/simdjson_document.h"
 #include "core/hex.h"
 
 namespace ck::collector {
 namespace {
 
 using nlohmann::json;
+namespace dom = simdjson::dom;
 
-bool IsLowerHexId(std::string_view id) { return IsValidSpanId(id); }
+constexpr std::string_view kOwnFields = "_ck";
 
-std::string StringField(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return {};
-  return it->get<std::string>();
+// The members of one (sub)segment object the decoder reads. When a key repeats, the last one
+// counts, as in a JSON object read into a map.
+struct Members {
+  std::optional<dom::element> id, name, start_time, end_time, in_progress, namespace_name, origin,
+      error, throttle, fault, http, cause, annotations, aws, metadata, trace_id, parent_id, type,
+      subsegments, own;
+};
+
+std::optional<dom::element>* Slot(Members& members, std::string_view key) {
+  static const std::pair<std::string_view, std::optional<dom::element> Members::*> kSlots[] = {
+      {"id", &Members::id},
+      {"name", &Members::name},
+      {"start_time", &Members::start_time},
+      {"end_time", &Members::end_time},
+      {"in_progress", &Members::in_progress},
+      {"namespace", &Members::namespace_name},
+      {"origin", &Members::origin},
+      {"error", &Members::error},
+      {"throttle", &Members::throttle},
+      {"fault", &Members::fault},
+      {"http", &Members::http},
+      {"cause", &Members::cause},
+      {"annotations", &Members::annotations},
+      {"aws", &Members::aws},
+      {"metadata", &Members::metadata},
+      {"trace_id", &Members::trace_id},
+      {"parent_id", &Members::parent_id},
+      {"type", &Members::type},
+      {"subsegments", &Members::subsegments},
+      {kOwnFields, &Members::own},
+  };
+  for (const auto& [name, member] : kSlots) {
+    if (name == key) return &(members.*member);
+  }
+  return nullptr;
+}
+
+Members Collect(dom::object object) {
+  Members members;
+  for (dom::key_value_pair field : object) {
+    if (std::optional<dom::element>* slot = Slot(members, field.key)) *slot = field.value;
+  }
+  return members;
+}
+
+// The last member named `key` of `element` when it is an object.
+std::optional<dom::element> Member(const std::optional<dom::element>& element,
+                                   std::string_view key) {
+  dom::object object;
+  if (!element || element->get_object().get(object) != simdjson::SUCCESS) return std::nullopt;
+  std::optional<dom::element> found;
+  for (dom::key_value_pair field : object) {
+    if (field.key == key) found = field.value;
+  }
+  return found;
+}
+
+bool IsObject(const std::optional<dom::element>& element) {
+  return element && element->type() == dom::element_type::OBJECT;
+}
+
+bool IsInteger(dom::element element) {
+  return element.type() == dom::element_type::INT64 || element.type() == dom::element_type::UINT64;
+}
+
+std::string StringField(const std::optional<dom::element>& element) {
+  std::string_view text;
+  if (!element || element->get_string().get(text) != simdjson::SUCCESS) return {};
+  return std::string(text);
 }
 
 // Ids are compared as text, so "ABCD..." and "abcd..." must not become two spans.
-std::string IdField(const json& object, const char* key) {
-  return AsciiLower(StringField(object, key));
-}
-
-bool BoolField(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_boolean() && it->get<bool>();
-}
-
-void ReadHttp(const json& document, Span& span) {
-  auto http = document.find("http");
-  if (http == document.end() || !http->is_object()) return;
-  if (auto request = http->find("request"); request != http->end() && request->is_object()) {
-    span.http_method = StringField(*request, "method");
-    span.http_url = StringField(*request, "url");
-    span.user_agent = StringField(*request, "user_agent");
-    span.client_ip = StringField(*request, "client_ip");
-    span.traced = BoolField(*request, "traced");
+std::string IdField(const std::optional<dom::element>& element) {
+  std::string id = StringField(element);
+  for (char& c : id) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  if (auto response = http->find("response"); response != http->end() && response->is_object()) {
-    auto status = response->find("status");
-    if (status != response->end() && status->is_number_integer()) {
-      span.http_status = status->get<int>();
+  return id;
+}
+
+bool BoolField(const std::optional<dom::element>& element) {
+  bool value = false;
+  return element && element->get_bool().get(value) == simdjson::SUCCESS && value;
+}
+
+void ReadHttp(const Members& members, Span& span) {
+  if (auto request = Member(members.http, "request"); IsObject(request)) {
+    span.http_method = StringField(Member(request, "method"));
+    span.http_url = StringField(Member(request, "url"));
+    span.user_agent = StringField(Member(request, "user_agent"));
+    span.client_ip = StringField(Member(request, "client_ip"));
+    span.traced = BoolField(Member(request, "traced"));
+  }
+  if (auto status = Member(Member(members.http, "response"), "status");
+      status && IsInteger(*status)) {
+    // Beyond int64 wraps, as a cast of the unsigned value does.
+    uint64_t value = 0;
+    int64_t signed_value = 0;
+    if (status->get_int64().get(signed_value) == simdjson::SUCCESS) {
+      span.http_status = static_cast<int>(signed_value);
+    } else if (status->get_uint64().get(value) == simdjson::SUCCESS) {
+      span.http_status = static_cast<int>(value);
     }
   }
 }
 
-void ReadCause(const json& document, Span& span) {
-  auto cause = document.find("cause");
-  if (cause == document.end()) return;
-  if (cause->is_string()) {
-    // A reference to an exception recorded on a child; nothing more to show.
+void ReadCause(const Members& members, Span& span) {
+  // A string cause refers to an exception recorded on a child; nothing more to show.
+  dom::array exceptions;
+  auto list = Member(members.cause, "exceptions");
+  if (!list || list->get_array().get(exceptions) != simdjson::SUCCESS) return;
+  for (dom::element exception : exceptions) {
+    if (exception.type() != dom::element_type::OBJECT) continue;
+    span.causes.push_back({StringField(Member(exception, "type")),
+                           StringField(Member(exception, "message")),
+                           BoolField(Member(exception, "remote"))});
+  }
+}
+
+void ReadAnnotations(const Members& members, Span& span) {
+  dom::object annotations;
+  if (!members.annotations ||
+      members.annotations->get_object().get(annotations) != simdjson::SUCCESS) {
     return;
   }
-  if (!cause->is_object()) return;
-  auto exceptions = cause->find("exceptions");
-  if (exceptions == cause->end() || !exceptions->is_array()) return;
-  for (const json& exception : *exceptions) {
-    if (!exception.is_object()) continue;
-    span.causes.push_back({StringField(exception, "type"), StringField(exception, "message"),
-                           BoolField(exception, "remote")});
-  }
-}
-
-void ReadAnnotations(const json& document, Span& span) {
-  auto annotations = document.find("annotations");
-  if (annotations == document.end() || !annotations->is_object()) return;
-  for (const auto& [key, value] : annotations->items()) {
-    if (value.is_string()) {
-      span.annotations[key] = value.get<std::string>();
-    } else if (value.is_boolean()) {
-      span.annotations[key] = value.get<bool>();
-    } else if (value.is_number_integer()) {
-      span.annotations[key] = value.get<int64_t>();
-    } else if (value.is_number()) {
-      span.annotations[key] = value.get<double>();
+  for (dom::key_value_pair field : annotations) {
+    std::string key(field.key);
+    const dom::element value = field.value;
+    switch (value.type()) {
+      case dom::element_type::STRING:
+        span.annotations[key] = std::string(value.get_string().value_unsafe());
+        break;
+      case dom::element_type::BOOL:
+        span.annotations[key] = value.get_bool().value_unsafe();
+        break;
+      case dom::element_type::INT64:
+        span.annotations[key] = value.get_int64().value_unsafe();
+        break;
+      case dom::element_type::UINT64:
+        span.annotations[key] = static_cast<int64_t>(value.get_uint64().value_unsafe());
+        break;
+      case dom::element_type::DOUBLE:
+        span.annotations[key] = value.get_double().value_unsafe();
+        break;
+      default:
+        span.annotations.erase(key);  // a repeated key's last value counts
+        break;
     }
   }
 }
 
-void ReadAws(const json& document, Span& span) {
-  auto aws = document.find("aws");
-  if (aws == document.end() || !aws->is_object()) return;
-  span.aws_operation = StringField(*aws, "operation");
-  span.aws_table_name = StringField(*aws, "table_name");
-  span.aws_region = StringField(*aws, "region");
-  span.aws_request_id = StringField(*aws, "request_id");
+void ReadAws(const Members& members, Span& span) {
+  if (!IsObject(members.aws)) return;
+  span.aws_operation = StringField(Member(members.aws, "operation"));
+  span.aws_table_name = StringField(Member(members.aws, "table_name"));
+  span.aws_region = StringField(Member(members.aws, "region"));
+  span.aws_request_id = StringField(Member(members.aws, "request_id"));
 }
-
-constexpr const char* kOwnFields = "_ck";
 
 Status Invalid(std::string_view what, std::string_view id) {
   if (id.empty()) return InvalidArgument(std::string(what));
   return InvalidArgument(fmt::format("{} (id {})", what, id));
 }
 
+Status NotAnObject() { return InvalidArgument("a segment document must be a JSON object"); }
+
 // Reads the fields every (sub)segment has. `trace_id` is inherited for nested subsegments.
-Status ReadCommon(const json& document, Span& span) {
-  if (!document.is_object()) return InvalidArgument("a segment document must be a JSON object");
-  span.id = IdField(document, "id");
-  if (!IsLowerHexId(span.id)) {
+Status ReadCommon(const Members& members, SpanDetail detail, Span& span) {
+  span.id = IdField(members.id);
+  if (!IsValidSpanId(span.id)) {
     return InvalidArgument("id must be 16 lower-case hexadecimal digits");
   }
-  span.name = StringField(document, "name");
+  span.name = StringField(members.name);
   if (span.name.empty()) return Invalid("name is required", span.id);
-  auto start = document.find("start_time");
-  if (start == document.end() || !start->is_number()) {
+  if (!members.start_time || members.start_time->get_double().get(span.start_time)) {
     return Invalid("start_time must be a number of epoch seconds", span.id);
   }
-  span.start_time = start->get<double>();
-  span.in_progress = BoolField(document, "in_progress");
-  auto end = document.find("end_time");
-  if (end != document.end() && end->is_number()) {
-    span.end_time = end->get<double>();
-  } else if (!span.in_progress) {
-    return Invalid("end_time is required unless in_progress is true", span.id);
+  span.in_progress = BoolField(members.in_progress);
+  if (!members.end_time || members.end_time->get_double().get(span.end_time)) {
+    span.end_time = 0;
+    if (!span.in_progress) {
+      return Invalid("end_time is required unless in_progress is true", span.id);
+    }
   }
   if (span.in_progress) span.end_time = 0;
-  span.namespace_name = StringField(document, "namespace");
-  span.origin = StringField(document, "origin");
-  span.error = BoolField(document, "error");
-  span.throttle = BoolField(document, "throttle");
-  span.fault = BoolField(document, "fault");
-  ReadHttp(document, span);
-  ReadCause(document, span);
-  ReadAnnotations(document, span);
-  ReadAws(document, span);
-  if (auto metadata = document.find("metadata");
-      metadata != document.end() && metadata->is_object()) {
-    span.metadata = *metadata;
+  span.namespace_name = StringField(members.namespace_name);
+  span.origin = StringField(members.origin);
+  span.error = BoolField(members.error);
+  span.throttle = BoolField(members.throttle);
+  span.fault = BoolField(members.fault);
+  ReadHttp(members, span);
+  ReadCause(members, span);
+  ReadAnnotations(members, span);
+  ReadAws(members, span);
+  if (detail == SpanDetail::kFull && IsObject(members.metadata)) {
+    span.metadata = SimdjsonToJson(*members.metadata);
   }
   return Status::Ok();
-}
-
-// Moves the nested subsegments out of `document` (leaving the document as sent without them).
-json TakeSubsegments(json& document) {
-  json children;
-  if (!document.is_object()) return children;
-  auto it = document.find("subsegments");
-  if (it == document.end()) return children;
-  children = std::move(*it);
-  document.erase(it);
-  return children;
 }
 
 // What nested subsegments inherit from the document they arrived in.
@@ -155,29 +227,62 @@ struct Enclosing {
   std::string service;
 };
 
-Status Flatten(json children, const Enclosing& segment, const std::string& parent_id, int depth,
-               std::vector<Span>& out) {
-  if (children.is_null()) return Status::Ok();
+Status Flatten(const std::optional<dom::element>& children, const Enclosing& segment,
+               const std::string& parent_id, int depth, SpanDetail detail, std::vector<Span>& out) {
+  if (!children || children->is_null()) return Status::Ok();
   if (depth > kMaxSubsegmentDepth) {
     return InvalidArgument(
         fmt::format("subsegments are nested deeper than {} levels", kMaxSubsegmentDepth));
   }
-  if (!children.is_array()) return InvalidArgument("subsegments must be an array");
-  for (json& child : children) {
-    json grandchildren = TakeSubsegments(child);
+  dom::array list;
+  if (children->get_array().get(list) != simdjson::SUCCESS) {
+    return InvalidArgument("subsegments must be an array");
+  }
+  for (dom::element child : list) {
+    dom::object object;
+    if (child.get_object().get(object) != simdjson::SUCCESS) return NotAnObject();
+    const Members members = Collect(object);
     Span span;
     span.kind = SpanKind::kSubsegment;
-    CK_RETURN_IF_ERROR(ReadCommon(child, span));
+    CK_RETURN_IF_ERROR(ReadCommon(members, detail, span));
     span.trace_id = segment.trace_id;
     span.parent_id = parent_id;
     span.segment_id = segment.segment_id;
     span.service = segment.service;
-    span.original = std::move(child);
+    if (detail == SpanDetail::kFull) span.original = SimdjsonToJson(child, "subsegments");
     out.push_back(std::move(span));
     const std::string id = out.back().id;
-    CK_RETURN_IF_ERROR(Flatten(std::move(grandchildren), segment, id, depth + 1, out));
+    CK_RETURN_IF_ERROR(Flatten(members.subsegments, segment, id, depth + 1, detail, out));
   }
   return Status::Ok();
+}
+
+// Parses `text` with this thread's parser; the element lives until the thread's next parse.
+// What simdjson rejects but nlohmann::json accepts (big integers, a byte-order mark) is read as
+// nlohmann reads it, so the decoder accepts what it always did.
+simdjson::error_code Parse(std::string_view text, dom::element* root) {
+  simdjson::error_code error = ParseWithSimdjson(text, root);
+  if (error == simdjson::SUCCESS || error == simdjson::DEPTH_ERROR) return error;
+  std::optional<std::string> normalized = NormalizeForSimdjson(text);
+  if (!normalized) return error;
+  return ParseWithSimdjson(*normalized, root);
+}
+
+// The first id that an earlier span of `spans` has too, or null.
+const std::string* RepeatedId(const std::vector<Span>& spans) {
+  if (spans.size() <= 16) {  // the usual document: no set to allocate
+    for (size_t i = 1; i < spans.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (spans[i].id == spans[j].id) return &spans[i].id;
+      }
+    }
+    return nullptr;
+  }
+  std::unordered_set<std::string_view> ids;
+  for (const Span& span : spans) {
+    if (!ids.insert(span.id).second) return &span.id;
+  }
+  return nullptr;
 }
 
 json HttpJson(const Span& span) {
@@ -241,7 +346,8 @@ json DocumentFields(const Span& span) {
 
 }  // namespace
 
-Result<std::vector<Span>> DecodeDatagram(std::string_view datagram, std::string_view* document) {
+Result<std::vector<Span>> DecodeDatagram(std::string_view datagram, std::string_view* document,
+                                         SpanDetail detail) {
   if (datagram.size() > kMaxDatagramBytes) {
     return InvalidArgument("datagram larger than 64 KiB");
   }
@@ -253,38 +359,47 @@ Result<std::vector<Span>> DecodeDatagram(std::string_view datagram, std::string_
   if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
   if (header != kDaemonHeader) {
     // Accept the header with insignificant whitespace, as the SDKs' encoders may differ.
-    json parsed = json::parse(header, nullptr, /*allow_exceptions=*/false);
-    // StringField, not value(): value() throws when "format" is not a string.
-    auto version = parsed.is_object() ? parsed.find("version") : parsed.end();
-    if (!parsed.is_object() || StringField(parsed, "format") != "json" || version == parsed.end() ||
-        *version != 1) {
+    dom::element parsed;
+    bool valid = Parse(header, &parsed) == simdjson::SUCCESS && IsObject(parsed) &&
+                 StringField(Member(parsed, "format")) == "json";
+    if (valid) {
+      double version = 0;
+      auto member = Member(parsed, "version");
+      valid = member && member->get_double().get(version) == simdjson::SUCCESS && version == 1;
+    }
+    if (!valid) {
       return InvalidArgument("bad daemon header, expected {\"format\":\"json\",\"version\":1}");
     }
   }
   if (document != nullptr) *document = datagram.substr(newline + 1);
-  return DecodeSegmentDocument(datagram.substr(newline + 1));
+  return DecodeSegmentDocument(datagram.substr(newline + 1), detail);
 }
 
-Result<std::vector<Span>> DecodeSegmentDocument(std::string_view document) {
-  json parsed = json::parse(document, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return InvalidArgument("the segment document is not valid JSON");
-  return DecodeSegmentJson(std::move(parsed));
-}
-
-Result<std::vector<Span>> DecodeSegmentJson(json document) {
+Result<std::vector<Span>> DecodeSegmentDocument(std::string_view document, SpanDetail detail) {
+  dom::element root;
+  if (Parse(document, &root) != simdjson::SUCCESS) {
+    return InvalidArgument("the segment document is not valid JSON");
+  }
+  dom::object object;
+  if (root.get_object().get(object) != simdjson::SUCCESS) return NotAnObject();
+  const Members members = Collect(object);
   std::vector<Span> spans;
-  json children = TakeSubsegments(document);
+  // One allocation for the usual document (a segment and a flat list of subsegments).
+  dom::array children;
+  if (members.subsegments && members.subsegments->get_array().get(children) == simdjson::SUCCESS) {
+    spans.reserve(1 + std::min<size_t>(children.size(), 64));
+  }
   Span top;
-  CK_RETURN_IF_ERROR(ReadCommon(document, top));
-  top.trace_id = IdField(document, "trace_id");
+  CK_RETURN_IF_ERROR(ReadCommon(members, detail, top));
+  top.trace_id = IdField(members.trace_id);
   if (!IsValidXRayTraceId(top.trace_id)) {
     return Invalid("trace_id must look like 1-5759e988-bd862e3fe1be46a994272793", top.id);
   }
-  top.parent_id = IdField(document, "parent_id");
-  if (!top.parent_id.empty() && !IsLowerHexId(top.parent_id)) {
+  top.parent_id = IdField(members.parent_id);
+  if (!top.parent_id.empty() && !IsValidSpanId(top.parent_id)) {
     return Invalid("parent_id must be 16 lower-case hexadecimal digits", top.id);
   }
-  if (StringField(document, "type") == "subsegment") {
+  if (StringField(members.type) == "subsegment") {
     if (top.parent_id.empty()) return Invalid("an independent subsegment needs parent_id", top.id);
     top.kind = SpanKind::kSubsegment;
     // The enclosing segment is resolved by the store from the parent span when it knows it.
@@ -293,19 +408,21 @@ Result<std::vector<Span>> DecodeSegmentJson(json document) {
     top.service = top.name;
     top.segment_id = top.id;
   }
-  top.original = std::move(document);
+  if (detail == SpanDetail::kFull) top.original = SimdjsonToJson(root, "subsegments");
   const Enclosing enclosing{top.trace_id, top.segment_id, top.service};
   const std::string top_id = top.id;
   spans.push_back(std::move(top));
-  CK_RETURN_IF_ERROR(Flatten(std::move(children), enclosing, top_id, 1, spans));
+  CK_RETURN_IF_ERROR(Flatten(members.subsegments, enclosing, top_id, 1, detail, spans));
   // Parent links are ids: one id used twice would make the document's tree ambiguous.
-  std::unordered_set<std::string_view> ids;
-  for (const Span& span : spans) {
-    if (!ids.insert(span.id).second) {
-      return Invalid("the id is used by more than one (sub)segment of the document", span.id);
-    }
+  if (const std::string* repeated = RepeatedId(spans)) {
+    return Invalid("the id is used by more than one (sub)segment of the document", *repeated);
   }
   return spans;
+}
+
+Result<std::vector<Span>> DecodeSegmentJson(const json& document, SpanDetail detail) {
+  return DecodeSegmentDocument(document.dump(-1, ' ', false, json::error_handler_t::replace),
+                               detail);
 }
 
 json StoredSpanJson(const Span& span) {
@@ -318,26 +435,33 @@ json StoredSpanJson(const Span& span) {
   if (!span.segment_id.empty()) own["segment_id"] = span.segment_id;
   if (!span.service.empty()) own["service"] = span.service;
   own["original"] = span.original.is_object();
-  stored[kOwnFields] = std::move(own);
+  stored[std::string(kOwnFields)] = std::move(own);
   return stored;
 }
 
-Result<Span> SpanFromStoredJson(const json& stored) {
+Result<Span> SpanFromStoredText(std::string_view text) {
+  dom::element root;
+  if (Parse(text, &root) != simdjson::SUCCESS) return InvalidArgument("not a stored span");
+  dom::object object;
+  if (root.get_object().get(object) != simdjson::SUCCESS) return NotAnObject();
+  const Members members = Collect(object);
   Span span;
-  CK_RETURN_IF_ERROR(ReadCommon(stored, span));
-  auto own = stored.find(kOwnFields);
-  if (own == stored.end() || !own->is_object()) return InvalidArgument("not a stored span");
-  span.kind = StringField(*own, "kind") == "segment" ? SpanKind::kSegment : SpanKind::kSubsegment;
-  span.source = StringField(*own, "source") == "otlp" ? SpanSource::kOtlp : SpanSource::kXRay;
-  span.trace_id = StringField(*own, "trace_id");
-  span.parent_id = StringField(*own, "parent_id");
-  span.segment_id = StringField(*own, "segment_id");
-  span.service = StringField(*own, "service");
-  if (BoolField(*own, "original")) {
-    span.original = stored;
-    span.original.erase(kOwnFields);
-  }
+  CK_RETURN_IF_ERROR(ReadCommon(members, SpanDetail::kFull, span));
+  if (!IsObject(members.own)) return InvalidArgument("not a stored span");
+  span.kind = StringField(Member(members.own, "kind")) == "segment" ? SpanKind::kSegment
+                                                                    : SpanKind::kSubsegment;
+  span.source =
+      StringField(Member(members.own, "source")) == "otlp" ? SpanSource::kOtlp : SpanSource::kXRay;
+  span.trace_id = StringField(Member(members.own, "trace_id"));
+  span.parent_id = StringField(Member(members.own, "parent_id"));
+  span.segment_id = StringField(Member(members.own, "segment_id"));
+  span.service = StringField(Member(members.own, "service"));
+  if (BoolField(Member(members.own, "original"))) span.original = SimdjsonToJson(root, kOwnFields);
   return span;
+}
+
+Result<Span> SpanFromStoredJson(const json& stored) {
+  return SpanFromStoredText(stored.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 std::vector<json> AssembleSegmentDocuments(const std::vector<Span>& spans) {

@@ -241,5 +241,63 @@ TEST(XRayDocumentTest, AssemblesDocumentsBackIntoSegments) {
   EXPECT_EQ(again->size(), spans->size());
 }
 
+TEST(XRayDocumentTest, IndexDetailLeavesOutOnlyTheJsonTrees) {
+  nlohmann::json document = RegisterSegment();
+  document["metadata"] = {{"debug", {{"attempts", 3}}}};
+  const std::string text = document.dump();
+  auto full = DecodeSegmentDocument(text, SpanDetail::kFull);
+  auto index = DecodeSegmentDocument(text, SpanDetail::kIndex);
+  ASSERT_TRUE(full.ok() && index.ok());
+  ASSERT_EQ(full->size(), 3u);
+  ASSERT_EQ(index->size(), 3u);
+  EXPECT_EQ((*full)[0].metadata["debug"]["attempts"], 3);
+  EXPECT_EQ((*full)[0].original["origin"], "AWS::ECS::Container");
+  EXPECT_FALSE((*full)[0].original.contains("subsegments"));
+  for (size_t i = 0; i < full->size(); ++i) {
+    Span& expected = (*full)[i];
+    EXPECT_TRUE((*index)[i].original.is_null());
+    EXPECT_TRUE((*index)[i].metadata.empty());
+    expected.original = nullptr;
+    expected.metadata = nlohmann::json::object();
+    EXPECT_EQ(StoredSpanJson((*index)[i]), StoredSpanJson(expected));
+  }
+}
+
+// Inputs simdjson alone would reject are read as nlohmann::json reads them.
+TEST(XRayDocumentTest, ReadsWhatAJsonObjectWouldHold) {
+  const std::string repeated =
+      R"({"name":"first","id":"1111111111111111","trace_id":"1-5f84c7a1-0123456789abcdef01234567",)"
+      R"("start_time":1,"end_time":2,"name":"second","annotations":{"a":1,"a":{"x":1}}})";
+  auto spans = DecodeSegmentDocument(repeated);
+  ASSERT_TRUE(spans.ok()) << spans.status().message();
+  EXPECT_EQ((*spans)[0].name, "second");
+  EXPECT_TRUE((*spans)[0].annotations.empty());
+  EXPECT_EQ((*spans)[0].original["name"], "second");
+
+  const std::string big =
+      R"({"name":"n","id":"1111111111111111","trace_id":"1-5f84c7a1-0123456789abcdef01234567",)"
+      R"("start_time":1,"end_time":2,"annotations":{"big":123456789012345678901234567890}})";
+  spans = DecodeSegmentDocument(big);
+  ASSERT_TRUE(spans.ok()) << spans.status().message();
+  EXPECT_DOUBLE_EQ(std::get<double>((*spans)[0].annotations.at("big")), 1.2345678901234568e29);
+
+  spans = DecodeSegmentDocument("\xEF\xBB\xBF" + big);  // a UTF-8 byte-order mark
+  ASSERT_TRUE(spans.ok()) << spans.status().message();
+  EXPECT_EQ((*spans)[0].name, "n");
+
+  EXPECT_FALSE(DecodeSegmentDocument(big + "x").ok());
+  EXPECT_FALSE(DecodeSegmentDocument("{\"name\":\"\xff\"}").ok());
+}
+
+TEST(XRayDocumentTest, StoredTextReadsLikeStoredJson) {
+  auto spans = DecodeSegmentJson(RegisterSegment());
+  ASSERT_TRUE(spans.ok());
+  auto back = SpanFromStoredText(StoredSpanJson((*spans)[2]).dump());
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(StoredSpanJson(*back), StoredSpanJson((*spans)[2]));
+  EXPECT_FALSE(SpanFromStoredText("{}").ok());
+  EXPECT_FALSE(SpanFromStoredText("not json").ok());
+}
+
 }  // namespace
 }  // namespace ck::collector

@@ -10,6 +10,8 @@
 #include "collector/otlp/otlp_logs_json.h"
 #include "collector/otlp/otlp_logs_protobuf.h"
 #include "collector/otlp/otlp_trace_decoder.h"
+#include "collector/otlp/otlp_trace_json.h"
+#include "collector/otlp/otlp_trace_protobuf.h"
 #include "collector/otlp/protobuf_writer.h"
 #include "core/utf8.h"
 
@@ -208,6 +210,28 @@ OtlpReply HandleTraceExport(std::string_view content_type, std::string_view cont
   }
   return SuccessReply(payload.encoding, Signal::kTraces, decoded->rejected_spans,
                       decoded->error_message);
+}
+
+OtlpReply HandleTraceExportByTrace(std::string_view content_type, std::string_view content_encoding,
+                                   std::string_view body, const OtlpLimits& limits,
+                                   std::vector<OtlpTraceGroup>* groups_out) {
+  ExportPayload payload;
+  if (auto refused = ReadExportPayload(content_type, content_encoding, body, limits, &payload)) {
+    return *std::move(refused);
+  }
+  Result<OtlpTraceRequest> request = payload.encoding == OtlpEncoding::kProtobuf
+                                         ? ParseOtlpTraceProtobuf(payload.bytes())
+                                         : ParseOtlpTraceJson(payload.bytes());
+  if (!request.ok()) return ErrorReply(payload.encoding, 400, request.status().message());
+  OtlpDecodeResult decoded = MapOtlpTraceRequest(*request, SpanDetail::kIndex);
+  OtlpReply reply = SuccessReply(payload.encoding, Signal::kTraces, decoded.rejected_spans,
+                                 decoded.error_message);
+  if (groups_out != nullptr) {
+    for (OtlpTraceGroup& group : GroupOtlpSpansByTrace(*request, std::move(decoded))) {
+      groups_out->push_back(std::move(group));
+    }
+  }
+  return reply;
 }
 
 OtlpReply HandleLogsExport(std::string_view content_type, std::string_view content_encoding,

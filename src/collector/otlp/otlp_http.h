@@ -39,6 +39,7 @@
 
 #include "collector/model/span.h"
 #include "collector/otlp/otlp_logs_request.h"
+#include "collector/otlp/otlp_trace_decoder.h"
 
 namespace ck::collector::otlp {
 
@@ -68,6 +69,13 @@ struct OtlpReply {
 OtlpReply HandleTraceExport(std::string_view content_type, std::string_view content_encoding,
                             std::string_view body, const OtlpLimits& limits,
                             std::vector<Span>* spans_out);
+
+// The same for the collector's ingest: on 200 the accepted spans are appended to *groups_out one
+// group per trace (GroupOtlpSpansByTrace), decoded at SpanDetail::kIndex (no metadata: the group's
+// protobuf is what the trace store keeps and maps again in full on read).
+OtlpReply HandleTraceExportByTrace(std::string_view content_type, std::string_view content_encoding,
+                                   std::string_view body, const OtlpLimits& limits,
+                                   std::vector<OtlpTraceGroup>* groups_out);
 
 // Decodes one logs export request; on 200 the accepted records are appended to *records_out.
 OtlpReply HandleLogsExport(std::string_view content_type, std::string_view content_encoding,

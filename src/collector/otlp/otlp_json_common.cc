@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "collector/model/simdjson_document.h"
+
 namespace ck::collector::otlp::json_codec {
 namespace {
 
@@ -280,7 +282,7 @@ Result<json> ParseDocument(std::string_view text, std::string_view message_name)
   CK_RETURN_IF_ERROR(CheckNesting(text, kMaxOtlpJsonDepth));
   json document;
   try {
-    document = json::parse(text);
+    document = ParseJsonLikeNlohmann(text);
   } catch (const json::exception& e) {
     return InvalidArgument(fmt::format("request body is not valid JSON: {}", e.what()));
   }

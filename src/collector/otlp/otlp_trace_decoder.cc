@@ -1,5 +1,6 @@
 #include "collector/otlp/otlp_trace_decoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
@@ -216,14 +217,14 @@ struct ResourceContext {
   json attributes;
 };
 
-ResourceContext MakeResourceContext(const OtlpResourceSpans& resource) {
+ResourceContext MakeResourceContext(const OtlpResourceSpans& resource, SpanDetail detail) {
   ResourceContext context;
   const OtlpAttributes& attributes = resource.resource_attributes;
   context.service = OtlpServiceName(attributes);
   context.origin = OriginFor(OtlpAttributeString(attributes, "cloud.platform"));
   context.region = OtlpAttributeString(attributes, "cloud.region");
   AppendAnnotationKeys(attributes, &context.annotation_keys);
-  context.attributes = OtlpAttributesToJson(attributes);
+  if (detail == SpanDetail::kFull) context.attributes = OtlpAttributesToJson(attributes);
   return context;
 }
 
@@ -232,6 +233,7 @@ struct Entry {
   const OtlpSpan* span = nullptr;
   const OtlpScopeSpans* scope = nullptr;
   size_t resource_index = 0;
+  OtlpSpanPosition position;
   std::string trace_id;
   std::string span_id;
   std::string parent_id;  // empty for a root
@@ -266,7 +268,8 @@ std::string ValidateIds(const OtlpSpan& span, Entry* entry) {
 
 class RequestMapper {
  public:
-  explicit RequestMapper(const OtlpTraceRequest& request) : request_(request) {}
+  RequestMapper(const OtlpTraceRequest& request, SpanDetail detail)
+      : request_(request), detail_(detail) {}
 
   OtlpDecodeResult Map() {
     CollectEntries();
@@ -278,7 +281,11 @@ class RequestMapper {
     }
     segment_of_.assign(entries_.size(), kUnresolved);
     result_.spans.reserve(entries_.size());
-    for (size_t i = 0; i < entries_.size(); ++i) result_.spans.push_back(MapEntry(i));
+    result_.positions.reserve(entries_.size());
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      result_.spans.push_back(MapEntry(i));
+      result_.positions.push_back(entries_[i].position);
+    }
     return std::move(result_);
   }
 
@@ -293,7 +300,7 @@ class RequestMapper {
   void CollectEntries() {
     const auto& resources = request_.resource_spans;
     for (size_t r = 0; r < resources.size(); ++r) {
-      contexts_.push_back(MakeResourceContext(resources[r]));
+      contexts_.push_back(MakeResourceContext(resources[r], detail_));
       const auto& scopes = resources[r].scope_spans;
       for (size_t s = 0; s < scopes.size(); ++s) {
         for (size_t i = 0; i < scopes[s].spans.size(); ++i) {
@@ -301,6 +308,7 @@ class RequestMapper {
           entry.span = &scopes[s].spans[i];
           entry.scope = &scopes[s];
           entry.resource_index = r;
+          entry.position = {r, s, i};
           std::string reason = ValidateIds(*entry.span, &entry);
           if (reason.empty()) {
             entries_.push_back(std::move(entry));
@@ -424,6 +432,7 @@ class RequestMapper {
       if (from_span) annotated.insert(key);
     }
 
+    if (detail_ == SpanDetail::kIndex) return span;
     json otel = json::object();
     for (const auto& [key, value] : attributes) {
       if (key == kAnnotationsAttribute || annotated.count(key) > 0) continue;
@@ -487,6 +496,7 @@ class RequestMapper {
   static constexpr size_t kUnresolved = kNone - 1;
 
   const OtlpTraceRequest& request_;
+  const SpanDetail detail_;
   OtlpDecodeResult result_;
   std::vector<ResourceContext> contexts_;
   std::vector<Entry> entries_;
@@ -497,18 +507,39 @@ class RequestMapper {
 
 }  // namespace
 
-OtlpDecodeResult MapOtlpTraceRequest(const OtlpTraceRequest& request) {
-  return RequestMapper(request).Map();
+OtlpDecodeResult MapOtlpTraceRequest(const OtlpTraceRequest& request, SpanDetail detail) {
+  return RequestMapper(request, detail).Map();
 }
 
-Result<OtlpDecodeResult> DecodeOtlpTraceProtobuf(std::string_view bytes) {
+Result<OtlpDecodeResult> DecodeOtlpTraceProtobuf(std::string_view bytes, SpanDetail detail) {
   CK_ASSIGN_OR_RETURN(OtlpTraceRequest request, ParseOtlpTraceProtobuf(bytes));
-  return MapOtlpTraceRequest(request);
+  return MapOtlpTraceRequest(request, detail);
 }
 
-Result<OtlpDecodeResult> DecodeOtlpTraceJson(std::string_view text) {
+Result<OtlpDecodeResult> DecodeOtlpTraceJson(std::string_view text, SpanDetail detail) {
   CK_ASSIGN_OR_RETURN(OtlpTraceRequest request, ParseOtlpTraceJson(text));
-  return MapOtlpTraceRequest(request);
+  return MapOtlpTraceRequest(request, detail);
+}
+
+std::vector<OtlpTraceGroup> GroupOtlpSpansByTrace(const OtlpTraceRequest& request,
+                                                  OtlpDecodeResult decoded) {
+  std::vector<OtlpTraceGroup> groups;
+  std::vector<std::vector<OtlpSpanPosition>> positions;
+  std::unordered_map<std::string, size_t> group_of;  // trace id -> index in groups
+  const size_t count = std::min(decoded.spans.size(), decoded.positions.size());
+  for (size_t i = 0; i < count; ++i) {
+    auto [it, added] = group_of.try_emplace(decoded.spans[i].trace_id, groups.size());
+    if (added) {
+      groups.emplace_back();
+      positions.emplace_back();
+    }
+    groups[it->second].spans.push_back(std::move(decoded.spans[i]));
+    positions[it->second].push_back(decoded.positions[i]);
+  }
+  for (size_t g = 0; g < groups.size(); ++g) {
+    groups[g].protobuf = EncodeOtlpTraceProtobuf(request, positions[g]);
+  }
+  return groups;
 }
 
 std::string OtlpTraceIdToXRay(std::string_view w3c_id) {

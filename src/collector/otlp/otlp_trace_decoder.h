@@ -59,15 +59,33 @@ namespace ck::collector::otlp {
 
 struct OtlpDecodeResult {
   std::vector<Span> spans;
+  std::vector<OtlpSpanPosition> positions;  // where spans[i] sits in the request
   int64_t rejected_spans = 0;
   std::string error_message;  // why the first rejected span was rejected; empty when none
 };
 
-Result<OtlpDecodeResult> DecodeOtlpTraceProtobuf(std::string_view bytes);
-Result<OtlpDecodeResult> DecodeOtlpTraceJson(std::string_view text);
+Result<OtlpDecodeResult> DecodeOtlpTraceProtobuf(std::string_view bytes,
+                                                 SpanDetail detail = SpanDetail::kFull);
+Result<OtlpDecodeResult> DecodeOtlpTraceJson(std::string_view text,
+                                             SpanDetail detail = SpanDetail::kFull);
 
-// The mapping step on its own, for callers that already hold a decoded request.
-OtlpDecodeResult MapOtlpTraceRequest(const OtlpTraceRequest& request);
+// The mapping step on its own, for callers that already hold a decoded request. With
+// SpanDetail::kIndex the spans get no `metadata` (every other field is the same).
+OtlpDecodeResult MapOtlpTraceRequest(const OtlpTraceRequest& request,
+                                     SpanDetail detail = SpanDetail::kFull);
+
+// The spans of one trace from one request, and that part of the request re-encoded as protobuf
+// (EncodeOtlpTraceProtobuf with their positions): what the trace store keeps as one row. Mapping
+// only depends on spans of the same trace (segment ancestors, `traced` callees), so
+// DecodeOtlpTraceProtobuf(protobuf) gives these spans again, with their metadata.
+struct OtlpTraceGroup {
+  std::vector<Span> spans;
+  std::string protobuf;
+};
+
+// Moves decoded.spans into one group per trace, in order of each trace's first span.
+std::vector<OtlpTraceGroup> GroupOtlpSpansByTrace(const OtlpTraceRequest& request,
+                                                  OtlpDecodeResult decoded);
 
 // "1-5759e988-bd862e3fe1be46a994272793" for the W3C id "5759e988bd862e3fe1be46a994272793" (any
 // case); empty when `w3c_id` is not 32 hex digits or all zero.

@@ -194,6 +194,39 @@ Result<OtlpTraceRequest> ParseOtlpTraceProtobuf(std::string_view bytes) {
   return request;
 }
 
+std::string EncodeOtlpTraceProtobuf(const OtlpTraceRequest& request,
+                                    const std::vector<OtlpSpanPosition>& positions) {
+  ProtobufWriter out;
+  size_t next = 0;
+  while (next < positions.size()) {
+    const size_t resource_index = positions[next].resource;
+    if (resource_index >= request.resource_spans.size()) break;
+    const OtlpResourceSpans& resource = request.resource_spans[resource_index];
+    ProtobufWriter resource_spans;
+    resource_spans.WriteMessage(field::kResourceSpansResource,
+                                protobuf_codec::EncodeResource(resource.resource_attributes));
+    while (next < positions.size() && positions[next].resource == resource_index) {
+      const size_t scope_index = positions[next].scope;
+      if (scope_index >= resource.scope_spans.size()) return std::move(out).Take();
+      const OtlpScopeSpans& scope = resource.scope_spans[scope_index];
+      ProtobufWriter scope_spans;
+      scope_spans.WriteMessage(field::kScopeSpansScope,
+                               protobuf_codec::EncodeScope(scope.scope_name, scope.scope_version));
+      for (; next < positions.size() && positions[next].resource == resource_index &&
+             positions[next].scope == scope_index;
+           ++next) {
+        if (positions[next].span < scope.spans.size()) {
+          scope_spans.WriteMessage(field::kScopeSpansSpans,
+                                   EncodeSpan(scope.spans[positions[next].span]));
+        }
+      }
+      resource_spans.WriteMessage(field::kResourceSpansScopeSpans, scope_spans);
+    }
+    out.WriteMessage(field::kRequestResourceSpans, resource_spans);
+  }
+  return std::move(out).Take();
+}
+
 std::string EncodeOtlpTraceProtobuf(const OtlpTraceRequest& request) {
   ProtobufWriter out;
   for (const OtlpResourceSpans& resource : request.resource_spans) {

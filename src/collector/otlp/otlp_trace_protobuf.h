@@ -17,13 +17,15 @@
 //
 // EncodeOtlpTraceProtobuf writes the same model back: ids from hex (an id that is not hex becomes
 // one zero byte, so it stays invalid), attribute JSON as AnyValue (bytes values, kept as base64
-// text, come back as strings). Used by tests, seed corpora and load generators.
+// text, come back as strings). Used by tests, seed corpora, load generators and the trace store
+// (which keeps OTLP spans as the protobuf of their trace's part of the request).
 //
 // Thread-safety: pure functions.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "collector/otlp/otlp_trace_request.h"
 #include "core/status.h"
@@ -33,5 +35,10 @@ namespace ck::collector::otlp {
 Result<OtlpTraceRequest> ParseOtlpTraceProtobuf(std::string_view bytes);
 
 std::string EncodeOtlpTraceProtobuf(const OtlpTraceRequest& request);
+
+// Only the spans at `positions` (in request order), each under its resource and scope: the part
+// of a request that the trace store keeps for one trace.
+std::string EncodeOtlpTraceProtobuf(const OtlpTraceRequest& request,
+                                    const std::vector<OtlpSpanPosition>& positions);
 
 }  // namespace ck::collector::otlp

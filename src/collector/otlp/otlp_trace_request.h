@@ -18,6 +18,7 @@
 // read past and not kept.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -70,6 +71,16 @@ struct OtlpResourceSpans {
 
 struct OtlpTraceRequest {
   std::vector<OtlpResourceSpans> resource_spans;
+};
+
+// Where one span sits in an OtlpTraceRequest: resource_spans[resource].scope_spans[scope].
+// spans[span].
+struct OtlpSpanPosition {
+  size_t resource = 0;
+  size_t scope = 0;
+  size_t span = 0;
+
+  friend bool operator==(const OtlpSpanPosition&, const OtlpSpanPosition&) = default;
 };
 
 }  // namespace ck::collector::otlp
