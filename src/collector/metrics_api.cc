@@ -1,6 +1,7 @@
 #include "collector/metrics_api.h"
 
 #include <array>
+#include <boost/beast/core/string.hpp>
 #include <utility>
 
 #include "collector/alarms/alarm_format.h"
@@ -11,6 +12,7 @@
 #include "collector/metrics/statistics.h"
 #include "collector/metrics_api_params.h"
 #include "collector/metrics_prometheus.h"
+#include "collector/otlp/gzip.h"
 #include "core/crypto.h"
 #include "telemetry/metrics.h"
 
@@ -29,6 +31,8 @@ constexpr size_t kMaxStateReasonDataLength = 4000;
 constexpr int64_t kMaxDatapointsPerRequest = 1440;
 constexpr size_t kMaxStatistics = 5;
 constexpr size_t kMaxExtendedStatistics = 10;
+// A gzip body inflates to at most the API port's body limit.
+constexpr size_t kMaxInflatedBodyBytes = 4 << 20;
 
 std::string_view PathOf(const http::HttpRequest& request) {
   std::string_view target = request.target();
@@ -312,16 +316,20 @@ class Operations {
 
 http::HttpResponse Respond(const http::HttpRequest& request, const MetricsReply& reply) {
   AlarmJson body = reply.body;
+  std::string shape_id;
   if (!reply.error_type.empty()) {
+    shape_id = ErrorShapeId(reply.error_type);
     body = AlarmJson::object();
-    body["__type"] = reply.error_type;
+    body["__type"] = shape_id;
     body["message"] = reply.message;
   }
   http::HttpResponse response = http::MakeResponse(
       static_cast<http::HttpStatus>(reply.status), kJson10,
       body.dump(-1, ' ', false, AlarmJson::error_handler_t::replace), request.version());
   if (!reply.error_type.empty()) {
-    response.set("x-amzn-ErrorType", reply.error_type);
+    // As a query-compatible JSON service: the shape in __type and x-amzn-ErrorType, the
+    // query protocol's code in x-amzn-query-error (which the SDKs for CloudWatch read first).
+    response.set("x-amzn-ErrorType", shape_id.substr(shape_id.find('#') + 1));
     response.set("x-amzn-query-error",
                  reply.error_type + (reply.status >= 500 ? ";Receiver" : ";Sender"));
   }
@@ -405,7 +413,34 @@ http::HttpResponse MetricsApi::Handle(const http::HttpRequest& request) {
     return Respond(request, MetricsReply::Error("UnknownOperationException",
                                                 "CloudWatch operations use POST", 405));
   }
-  auto body = ParseAlarmJson(request.body().empty() ? std::string_view("{}") : request.body());
+  // The SDKs gzip PutMetricData bodies of 10 KiB and more (the operation's requestCompression
+  // trait).
+  std::string inflated;
+  std::string_view text = request.body();
+  const std::string_view coding = http::HeaderValue(request, "Content-Encoding");
+  if (boost::beast::iequals(coding, "gzip")) {
+    auto plain = otlp::Gunzip(text, kMaxInflatedBodyBytes);
+    if (!plain.ok()) {
+      if (plain.status().code() == StatusCode::kResourceExhausted) {
+        return Respond(request, MetricsReply::Error("RequestEntityTooLarge",
+                                                    "Request size exceeded " +
+                                                        std::to_string(kMaxInflatedBodyBytes) +
+                                                        " bytes once decompressed",
+                                                    413));
+      }
+      return Respond(request, MetricsReply::Error(
+                                  "SerializationException",
+                                  "The gzip request body is corrupt: " + plain.status().message()));
+    }
+    inflated = std::move(*plain);
+    text = inflated;
+  } else if (!coding.empty() && !boost::beast::iequals(coding, "identity")) {
+    return Respond(request, MetricsReply::Error("SerializationException",
+                                                "Unsupported Content-Encoding " +
+                                                    std::string(coding.substr(0, 64)) +
+                                                    "; use gzip or identity"));
+  }
+  auto body = ParseAlarmJson(text.empty() ? std::string_view("{}") : text);
   if (!body.ok() || !body->is_object()) {
     return Respond(request, MetricsReply::Error("SerializationException",
                                                 "The request body is not a valid JSON object"));

@@ -9,14 +9,17 @@
 //   PutMetricAlarm, PutCompositeAlarm, DescribeAlarms, DescribeAlarmHistory, DeleteAlarms,
 //   SetAlarmState, EnableAlarmActions, DisableAlarmActions.
 // Timestamps in responses are epoch seconds (JSON numbers), as the JSON protocol sends them;
-// requests may send epoch seconds or ISO 8601 strings. Alarm changes are saved
-// (MetricsService::SaveAlarms) before they are acknowledged.
-// Errors: status 400 and {"__type": "<Code>", "message": "..."} with CloudWatch's codes —
-// InvalidParameterValue, MissingParameter, InvalidParameterCombination, ResourceNotFound,
-// LimitExceeded, ValidationError (alarm definitions), InvalidFormat (StateReasonData),
-// SerializationException (not a JSON object, a member of the wrong type),
-// UnknownOperationException — and 500 InternalServiceError; the code is also sent in the
-// x-amzn-query-error header ("<Code>;Sender"), which SDKs for CloudWatch read.
+// requests may send epoch seconds or ISO 8601 strings. Bodies may come gzipped
+// (Content-Encoding: gzip, as the SDKs send large PutMetricData requests). Alarm changes are
+// saved (MetricsService::SaveAlarms) before they are acknowledged.
+// Errors, as a query-compatible JSON service: CloudWatch's code in the x-amzn-query-error
+// header ("<Code>;Sender"), which the SDKs for CloudWatch read first, and the model's shape in
+// {"__type": "com.amazonaws.cloudwatch#<Shape>", "message": "..."} (ErrorShapeId). Codes:
+// 400 InvalidParameterValue, MissingParameter, InvalidParameterCombination, LimitExceeded,
+// ValidationError (alarm definitions), InvalidFormat (StateReasonData), SerializationException
+// (not a JSON object, a member of the wrong type, a corrupt gzip body),
+// UnknownOperationException; 404 ResourceNotFound; 413 RequestEntityTooLarge (a gzip body
+// past 4 MiB); 500 InternalServiceError.
 //
 // Two REST extensions, on GET:
 //   /v1/alarms/prometheus-rules  every metric alarm as a Prometheus alerting rule (text/yaml)

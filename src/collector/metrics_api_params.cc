@@ -26,7 +26,7 @@ MetricsReply MetricsReply::FromMetricStatus(const Status& status) {
     case StatusCode::kResourceExhausted:
       return Error("LimitExceeded", status.message());
     case StatusCode::kNotFound:
-      return Error("ResourceNotFound", status.message());
+      return Error("ResourceNotFound", status.message(), 404);
     default:
       return Error("InternalServiceError", status.message(), 500);
   }
@@ -40,12 +40,30 @@ MetricsReply MetricsReply::FromAlarmStatus(const Status& status) {
     case StatusCode::kFailedPrecondition:
       return Error("ValidationError", status.message());
     case StatusCode::kNotFound:
-      return Error("ResourceNotFound", status.message());
+      return Error("ResourceNotFound", status.message(), 404);
     case StatusCode::kResourceExhausted:
       return Error("LimitExceeded", status.message());
     default:
       return Error("InternalServiceError", status.message(), 500);
   }
+}
+
+std::string ErrorShapeId(std::string_view code) {
+  // CloudWatch's error shapes and their query-protocol codes (the awsQueryError trait).
+  static constexpr std::pair<std::string_view, std::string_view> kShapes[] = {
+      {"InvalidParameterValue", "InvalidParameterValueException"},
+      {"MissingParameter", "MissingRequiredParameterException"},
+      {"InvalidParameterCombination", "InvalidParameterCombinationException"},
+      {"ValidationError", "ValidationException"},
+      {"ResourceNotFound", "ResourceNotFound"},
+      {"LimitExceeded", "LimitExceededFault"},
+      {"InvalidFormat", "InvalidFormatFault"},
+      {"InternalServiceError", "InternalServiceFault"},
+  };
+  for (const auto& [query_code, shape] : kShapes) {
+    if (query_code == code) return "com.amazonaws.cloudwatch#" + std::string(shape);
+  }
+  return "com.amazon.coral.service#" + std::string(code);
 }
 
 void MetricsParams::Fail(std::string type, std::string message) {

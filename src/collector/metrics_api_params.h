@@ -31,10 +31,11 @@
 
 namespace ck::collector {
 
-// A response body, or an error: {"__type": error_type, "message": message} with `status`.
+// A response body, or an error with `status`: CloudWatch's error code (`error_type`, the code
+// its query protocol used and the x-amzn-query-error header carries) and a message.
 struct MetricsReply {
   AlarmJson body = AlarmJson::object();
-  std::string error_type;  // empty: success
+  std::string error_type;  // CloudWatch's error code ("InvalidParameterValue"); empty: success
   std::string message;
   int status = 200;
 
@@ -43,13 +44,20 @@ struct MetricsReply {
     return MetricsReply{AlarmJson::object(), std::move(type), std::move(message), status};
   }
   // Metric operations: InvalidArgument -> InvalidParameterValue, ResourceExhausted ->
-  // LimitExceeded, NotFound -> ResourceNotFound, anything else -> 500 InternalServiceError.
+  // LimitExceeded, NotFound -> 404 ResourceNotFound, anything else -> 500 InternalServiceError.
   static MetricsReply FromMetricStatus(const Status& status);
   // Alarm operations: InvalidArgument and FailedPrecondition -> ValidationError, NotFound ->
-  // ResourceNotFound, ResourceExhausted -> LimitExceeded, anything else -> 500
+  // 404 ResourceNotFound, ResourceExhausted -> LimitExceeded, anything else -> 500
   // InternalServiceError.
   static MetricsReply FromAlarmStatus(const Status& status);
 };
+
+// The JSON 1.0 "__type" of an error code: the shape id CloudWatch's service model gives it
+// ("InvalidParameterValue" -> "com.amazonaws.cloudwatch#InvalidParameterValueException",
+// "ValidationError" -> "com.amazonaws.cloudwatch#ValidationException"); codes outside the model
+// (SerializationException, UnknownOperationException) are the AWS service framework's
+// ("com.amazon.coral.service#SerializationException").
+std::string ErrorShapeId(std::string_view code);
 
 class MetricsParams {
  public:

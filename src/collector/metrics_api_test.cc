@@ -6,6 +6,7 @@
 
 #include "collector/alarms/alarm_json.h"
 #include "collector/alarms/prometheus_rule.h"
+#include "collector/metrics_api_params.h"
 #include "collector/metrics_test_support.h"
 
 namespace ck::collector {
@@ -56,12 +57,15 @@ class MetricsApiTest : public ::testing::Test {
     return {response.result_int(), json::parse(response.body(), nullptr, false)};
   }
 
-  // Expects a CloudWatch error and returns its message.
-  std::string Error(const std::string& operation, const json& body, const std::string& type,
+  // Expects CloudWatch's error `code` (in x-amzn-query-error, its shape in __type) and returns
+  // the message.
+  std::string Error(const std::string& operation, const json& body, const std::string& code,
                     int status = 400) {
-    auto [code, reply] = Call(operation, body);
-    EXPECT_EQ(code, status) << reply.dump();
-    EXPECT_EQ(reply.value("__type", ""), type) << reply.dump();
+    http::HttpResponse response = Post(operation, body.dump());
+    const json reply = json::parse(response.body(), nullptr, false);
+    EXPECT_EQ(response.result_int(), status) << reply.dump();
+    EXPECT_EQ(response["x-amzn-query-error"], code + (status >= 500 ? ";Receiver" : ";Sender"));
+    EXPECT_EQ(reply.value("__type", ""), ErrorShapeId(code)) << reply.dump();
     return reply.value("message", "");
   }
 
@@ -296,15 +300,19 @@ TEST_F(MetricsApiTest, ErrorShapes) {
   http::HttpResponse response = Post("ListMetrics", "[1, 2");
   EXPECT_EQ(response.result_int(), 400);
   EXPECT_EQ(json::parse(response.body()),
-            json({{"__type", "SerializationException"},
+            json({{"__type", "com.amazon.coral.service#SerializationException"},
                   {"message", "The request body is not a valid JSON object"}}));
   EXPECT_EQ(response["x-amzn-query-error"], "SerializationException;Sender");
   EXPECT_EQ(response["x-amzn-ErrorType"], "SerializationException");
   EXPECT_EQ(response["x-amzn-RequestId"].size(), 36u);
 
-  // Alarm operations.
-  EXPECT_EQ(Error("DeleteAlarms", {{"AlarmNames", {"ghost"}}}, "ResourceNotFound"),
+  // Alarm operations. An unknown alarm is 404, as CloudWatch's model declares ResourceNotFound.
+  EXPECT_EQ(Error("DeleteAlarms", {{"AlarmNames", {"ghost"}}}, "ResourceNotFound", 404),
             "The alarm ghost does not exist");
+  EXPECT_EQ(
+      Error("SetAlarmState", {{"AlarmName", "ghost"}, {"StateValue", "OK"}, {"StateReason", "r"}},
+            "ResourceNotFound", 404),
+      "The alarm ghost does not exist");
   EXPECT_EQ(Error("PutCompositeAlarm", {{"AlarmName", "c"}, {"AlarmRule", "ALARM(ghost)"}},
                   "ValidationError"),
             "Could not save the composite alarm as alarms [ghost] in the alarm rule do not exist");
@@ -566,7 +574,8 @@ TEST_F(MetricsApiTest, RoutesAndMethods) {
   get_target.set("X-Amz-Target", "GraniteServiceVersion20100801.ListMetrics");
   response = api_->Handle(get_target);
   EXPECT_EQ(response.result_int(), 405);
-  EXPECT_EQ(json::parse(response.body())["__type"], "UnknownOperationException");
+  EXPECT_EQ(json::parse(response.body())["__type"],
+            "com.amazon.coral.service#UnknownOperationException");
 
   // No alarms: an empty rule group, still a valid file.
   response = Get("/v1/alarms/prometheus-rules");

@@ -58,6 +58,9 @@ void Aggregate::Merge(const Aggregate& other) {
 
 std::optional<double> Aggregate::Percentile(double q) const {
   if (empty() || !percentiles_available) return std::nullopt;
+  // The extremes are known exactly; a bucket's representative may fall short of them.
+  if (q <= 0) return minimum;
+  if (q >= 1) return maximum;
   std::optional<double> value = distribution.Quantile(q);
   if (!value) return std::nullopt;
   return std::clamp(*value, minimum, maximum);

@@ -120,5 +120,15 @@ TEST(AggregateTest, EncodesStatisticsAndSkipsTheDistributionOnRequest) {
   EXPECT_FALSE(Aggregate::Decode("\x02" + encoded.substr(1), true, &full));
 }
 
+TEST(AggregateTest, ExtremePercentilesAreTheExactMinimumAndMaximum) {
+  Aggregate aggregate;
+  for (int value = 1; value <= 101; ++value) {
+    aggregate.Add(MetricDatum{.key = {"ns", "m", {}}, .values = {static_cast<double>(value)}});
+  }
+  EXPECT_EQ(aggregate.Percentile(0.0), 1.0);
+  EXPECT_EQ(aggregate.Percentile(1.0), 101.0);  // the bucket holding 101 reports ~100.5
+  EXPECT_NEAR(*aggregate.Percentile(0.5), 51, 0.51);
+}
+
 }  // namespace
 }  // namespace ck::collector::metrics
