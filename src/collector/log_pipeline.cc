@@ -52,6 +52,8 @@ struct LogPipeline::Impl {
   std::atomic<uint64_t> tailed{0};
   std::atomic<uint64_t> stored{0};
   std::atomic<uint64_t> write_errors{0};
+  std::atomic<uint64_t> bytes_released{0};  // task log file blocks freed (LogTailer)
+  std::atomic<uint64_t> release_unsupported{0};
 
   // Stores one batch (one transaction) and shows it to on_stored; false on failure.
   bool Store(const std::vector<logs::NewLogEvent>& events,
@@ -82,6 +84,8 @@ struct LogPipeline::Impl {
       } else if (Store(batch->events, batch->offsets)) {
         tailer->Commit(*batch);
         tailed += batch->events.size();
+        bytes_released = tailer->bytes_released();
+        release_unsupported = tailer->release_unsupported();
         tail_more = batch->more;
       }
     }
@@ -213,7 +217,9 @@ nlohmann::json LogPipeline::StatsJson() const {
                           {"dropped", impl_->dropped.load()},
                           {"tailed", impl_->tailed.load()},
                           {"stored", impl_->stored.load()},
-                          {"write_errors", impl_->write_errors.load()}};
+                          {"write_errors", impl_->write_errors.load()},
+                          {"bytes_released", impl_->bytes_released.load()},
+                          {"release_unsupported", impl_->release_unsupported.load()}};
   {
     std::lock_guard lock(impl_->mutex);
     stats["queue_events"] = impl_->queue_events;

@@ -309,7 +309,14 @@ void LogTailer::Commit(const TailBatch& batch) {
   if (batch.sequence != sequence_) return;
   for (Advance& advance : pending_) {
     auto it = files_.find(advance.path);
-    if (it != files_.end()) it->second = std::move(advance.state);
+    if (it == files_.end()) continue;
+    // A file read again from its start (replaced or truncated) has nothing released yet.
+    const bool same_file =
+        it->second.file_id == advance.state.file_id && advance.state.offset >= it->second.offset;
+    const uint64_t released = same_file ? it->second.released : 0;
+    it->second = std::move(advance.state);
+    it->second.released = released;
+    ReleaseStored(it->second);
   }
   pending_.clear();
   ++sequence_;  // a second Commit of the same batch is ignored
@@ -320,6 +327,30 @@ void LogTailer::Commit(const TailBatch& batch) {
   restarts_from_zero_ += pending_restarts_;
 }
 
+void LogTailer::ReleaseStored(FileState& state) {
+  constexpr uint64_t kBlock = 4096;
+  const uint64_t keep = options_.keep_bytes;
+  if (keep == 0 || state.offset < state.released + 2 * keep) return;
+  const uint64_t end = (state.offset - keep) / kBlock * kBlock;
+  if (end <= state.released) return;
+  const int fd = ::open(state.path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;  // vanished or unwritable: the next Poll notices
+  struct stat opened {};
+  // Only the file whose positions these are: never punch a replacement under the same name.
+  if (::fstat(fd, &opened) == 0 && FileIdOf(opened) == state.file_id) {
+    if (::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                    static_cast<off_t>(state.released),
+                    static_cast<off_t>(end - state.released)) == 0) {
+      bytes_released_ += end - state.released;
+      state.released = end;
+    } else if (errno == EOPNOTSUPP || errno == ENOSYS) {
+      ++release_unsupported_;
+      state.released = UINT64_MAX / 2;  // never try this file again
+    }
+  }
+  ::close(fd);
+}
+
 nlohmann::json LogTailer::StatsJson() const {
   return {{"files", files_.size()},
           {"bytes_read", bytes_read_},
@@ -327,7 +358,9 @@ nlohmann::json LogTailer::StatsJson() const {
           {"lines_split", lines_split_},
           {"partial_flushes", partial_flushes_},
           {"restarts_from_zero", restarts_from_zero_},
-          {"files_skipped", files_skipped_}};
+          {"files_skipped", files_skipped_},
+          {"bytes_released", bytes_released_},
+          {"release_unsupported", release_unsupported_}};
 }
 
 }  // namespace ck::collector::logs

@@ -27,6 +27,13 @@
 // so far (truncated) is read again from the start. Not detected: a file truncated and regrown
 // past the old position between two polls (its new head is skipped), as with `tail -F`.
 //
+// Disk: the supervisor's files only grow. Once a file's stored position is more than
+// 2 * keep_bytes past what was last released, Commit frees the disk blocks of everything before
+// position - keep_bytes (fallocate PUNCH_HOLE, KEEP_SIZE): the file keeps its size and offsets,
+// the writer keeps appending, reads of the released range see zero bytes, and only the last
+// keep_bytes..2*keep_bytes of each file stay on disk. A file system without hole punching keeps
+// everything (counted in release_unsupported).
+//
 // Bounds: at most max_read_bytes read and max_batch_events / max_batch_bytes (CloudWatch's
 // PutLogEvents accounting: message bytes + 26 per event) returned per Poll; the rest waits for
 // the next one. Files are served round-robin so one busy task cannot starve the others.
@@ -60,6 +67,7 @@ struct LogTailerOptions {
   size_t max_batch_bytes = 1'048'576;
   size_t max_read_bytes = 8 * 1'048'576;  // per Poll, over all files
   std::chrono::milliseconds partial_flush_delay{2000};
+  uint64_t keep_bytes = 16 * 1'048'576;  // stored bytes kept on disk per file; 0: keep all
   const Clock* clock = &SystemClock::Instance();
 };
 
@@ -86,8 +94,10 @@ class LogTailer {
   void Commit(const TailBatch& batch);
 
   // Counters: files, bytes_read, events, lines_split, partial_flushes, restarts_from_zero,
-  // files_skipped.
+  // files_skipped, bytes_released, release_unsupported.
   nlohmann::json StatsJson() const;
+  uint64_t bytes_released() const { return bytes_released_; }
+  uint64_t release_unsupported() const { return release_unsupported_; }
 
   // Group and stream of a task log file path, as named above; false when the path is not
   // <data_dir>/logs/<service>/<task>.log or the names are not valid CloudWatch names.
@@ -99,9 +109,10 @@ class LogTailer {
     std::string group;
     std::string stream;
     uint64_t file_id = 0;
-    uint64_t offset = 0;   // bytes before this are stored
-    std::string carry;     // bytes [offset, offset + carry.size()) read but not yet shipped
-    WallTime carry_since;  // when the carried fragment was first read
+    uint64_t offset = 0;    // bytes before this are stored
+    uint64_t released = 0;  // disk blocks before this were freed (this run)
+    std::string carry;      // bytes [offset, offset + carry.size()) read but not yet shipped
+    WallTime carry_since;   // when the carried fragment was first read
   };
   // What a Poll would make of a file, applied by Commit.
   struct Advance {
@@ -124,6 +135,8 @@ class LogTailer {
   bool EmitLine(const FileState& state, std::string_view line, bool parse_json,
                 PollContext& context);
   bool BatchHasRoom(const PollContext& context, size_t events, size_t bytes) const;
+  // Frees the disk blocks of a file's stored prefix once it is large enough (see above).
+  void ReleaseStored(FileState& state);
   int64_t NowMs() const;
 
   LogTailerOptions options_;
@@ -143,6 +156,8 @@ class LogTailer {
   uint64_t partial_flushes_ = 0;
   uint64_t restarts_from_zero_ = 0;
   uint64_t files_skipped_ = 0;
+  uint64_t bytes_released_ = 0;
+  uint64_t release_unsupported_ = 0;
   // Counted per Poll and added on Commit, so a repeated Poll does not count twice.
   uint64_t pending_bytes_read_ = 0;
   uint64_t pending_lines_split_ = 0;

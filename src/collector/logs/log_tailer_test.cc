@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -236,6 +237,41 @@ TEST_F(LogTailerTest, StoredEventsAndOffsetsAgreeAfterAReopen) {
   StartTailer();
   EXPECT_THAT(Messages(Ship()), IsEmpty());
   EXPECT_THAT(StoredMessages(), ElementsAre("l1", "l2", "l3"));
+}
+
+TEST_F(LogTailerTest, FreesTheDiskBlocksOfWhatIsStored) {
+  options_.keep_bytes = 8192;
+  StartTailer();
+  const std::string line = std::string(999, 'x') + "\n";  // 1,000 bytes
+  for (int i = 0; i < 100; ++i) Write(line);
+  EXPECT_EQ(Ship().size(), 100u);
+  // Everything before 100,000 - 8,192, rounded down to whole 4 KiB blocks, is released.
+  EXPECT_EQ(tailer_->StatsJson()["bytes_released"], 90112);
+  struct stat info {};
+  ASSERT_EQ(::stat(LogPath().c_str(), &info), 0);
+  EXPECT_EQ(info.st_size, 100'000);                         // offsets stay valid
+  EXPECT_LE(info.st_blocks * 512, 100'000 - 90112 + 8192);  // the disk holds only the tail
+  std::ifstream in(LogPath(), std::ios::binary);
+  std::string head(16, '?');
+  in.read(head.data(), 16);
+  EXPECT_EQ(head, std::string(16, '\0'));  // a released range reads as zeros
+
+  // Appending goes on; the next release waits until the stored position is 2 * keep_bytes past
+  // the released one (106,496).
+  for (int i = 0; i < 3; ++i) Write(line);
+  EXPECT_EQ(Ship().size(), 3u);
+  EXPECT_EQ(tailer_->StatsJson()["bytes_released"], 90112);
+  for (int i = 0; i < 17; ++i) Write(line);
+  EXPECT_EQ(Ship().size(), 17u);
+  EXPECT_EQ(tailer_->StatsJson()["bytes_released"], (120'000 - 8192) / 4096 * 4096);
+  EXPECT_EQ(StoredMessages().size(), 120u);
+
+  // keep_bytes 0 keeps everything.
+  options_.keep_bytes = 0;
+  StartTailer();
+  for (int i = 0; i < 30; ++i) Write(line, "list-api-v1-2");
+  EXPECT_EQ(Ship().size(), 30u);
+  EXPECT_EQ(tailer_->StatsJson()["bytes_released"], 0);
 }
 
 TEST_F(LogTailerTest, ReplacedFileStartsFromZero) {
