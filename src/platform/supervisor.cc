@@ -1,6 +1,8 @@
 #include "platform/supervisor.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "core/file_space.h"
 #include "core/tls_context.h"
 #include "http/client.h"
 #include "platform/health_tracker.h"
@@ -79,6 +82,7 @@ struct Task {
   TimePoint sampled_at{};
   double cpu_percent = 0;
   uint64_t rss_bytes = 0;
+  uint64_t log_released = 0;  // disk blocks of the log file before this were freed
 
   bool sampled() const { return sampled_at != TimePoint{}; }
   void ForgetSample() {
@@ -226,6 +230,7 @@ struct Supervisor::Impl {
     task.replace_after_exit = false;
     task.probe_in_flight = false;
     task.ForgetSample();
+    task.log_released = 0;  // a new id, a new file
     auto fail = [&](const Status& status) {
       task.last_exit = status.message();
       ScheduleRestart(runtime, task, now, "could not start: " + status.message());
@@ -457,7 +462,30 @@ struct Supervisor::Impl {
           !task->probe_in_flight && now >= task->next_probe_at) {
         StartProbe(runtime, task);
       }
-      if (sample) Sample(*task, now);
+      if (sample) {
+        Sample(*task, now);
+        ReleaseLog(runtime, *task);
+      }
+    }
+  }
+
+  // Keeps the last log_keep_bytes..2*log_keep_bytes of a running task's log file on disk.
+  void ReleaseLog(const ServiceRuntime& runtime, Task& task) {
+    const uint64_t keep = options.log_keep_bytes;
+    if (keep == 0) return;
+    const std::string path = LogPath(runtime.spec->name, task.id);
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return;
+    const uint64_t size = static_cast<uint64_t>(info.st_size);
+    if (size < task.log_released + 2 * keep) return;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    Result<uint64_t> released = ReleaseOldPrefix(fd, size - keep, task.log_released);
+    ::close(fd);
+    if (released.ok()) {
+      task.log_released = *released;
+    } else if (released.status().code() == StatusCode::kUnimplemented) {
+      task.log_released = UINT64_MAX / 2;  // never try this file again
     }
   }
 

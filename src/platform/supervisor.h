@@ -55,6 +55,10 @@ struct SupervisorOptions {
   std::string discovery_url;    // CK_DISCOVERY_URL given to tasks
   std::chrono::milliseconds tick{25};
   std::chrono::milliseconds sample_interval{1000};
+  // When nothing ships the task log files elsewhere (no collector), each running task's file
+  // keeps only its last log_keep_bytes..2*log_keep_bytes on disk: at each sample, the blocks
+  // before size - log_keep_bytes are freed (core/file_space.h). 0: files keep everything.
+  uint64_t log_keep_bytes = 0;
   BackoffPolicy backoff;
   // Variables copied from the supervisor's own environment when set; nothing else leaks in
   // (no HTTP_PROXY, no credentials).

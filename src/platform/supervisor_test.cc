@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
 #include <boost/asio/signal_set.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -51,6 +52,13 @@ int RunChildIfRequested() {
   std::printf("listening CK_TASK_ID=%s CK_SERVICE=%s CK_SERVICE_VERSION=%s CK_DISCOVERY_URL=%s\n",
               std::getenv("CK_TASK_ID"), std::getenv("CK_SERVICE"),
               std::getenv("CK_SERVICE_VERSION"), std::getenv("CK_DISCOVERY_URL"));
+  if (const char* chatter = std::getenv("CK_TEST_CHATTER")) {
+    // Lines of 2,000 'c's until that many bytes are written.
+    const std::string line = std::string(1999, 'c') + "\n";
+    for (long written = 0; written < std::atol(chatter); written += 2000) {
+      std::fwrite(line.data(), 1, line.size(), stdout);
+    }
+  }
   std::fflush(stdout);
   asio::signal_set signals(io, SIGTERM);
   std::function<void(const boost::system::error_code&, int)> on_signal =
@@ -124,6 +132,7 @@ class SupervisorTest : public ::testing::Test {
     options.discovery_url = "http://127.0.0.1:1";
     options.backoff.initial = std::chrono::milliseconds(50);
     options.sample_interval = sample_interval_;
+    options.log_keep_bytes = log_keep_bytes_;
     options.on_event = [this](const std::string& message, const nlohmann::json& fields) {
       events_.push_back(message + " " + fields.value("task", ""));
     };
@@ -164,6 +173,7 @@ class SupervisorTest : public ::testing::Test {
 
   fs::path dir_;
   std::chrono::milliseconds sample_interval_{1000};
+  uint64_t log_keep_bytes_ = 0;
   asio::io_context io_;
   DiscoveryRegistry discovery_;
   std::unique_ptr<Supervisor> supervisor_;
@@ -195,6 +205,26 @@ TEST_F(SupervisorTest, StartsInDependencyOrderAndRegistersInstances) {
   text << log.rdbuf();
   EXPECT_THAT(text.str(), HasSubstr("listening CK_TASK_ID=back-v1-2 CK_SERVICE=back "
                                     "CK_SERVICE_VERSION=v1 CK_DISCOVERY_URL=http://127.0.0.1:1"));
+}
+
+TEST_F(SupervisorTest, KeepsOnlyTheRecentPartOfTaskLogsOnDiskWhenAsked) {
+  sample_interval_ = std::chrono::milliseconds(20);
+  log_keep_bytes_ = 8192;
+  // front's task writes 300,000 bytes and then idles.
+  ASSERT_NO_FATAL_FAILURE(StartStack("/bin/true", ", CK_TEST_CHATTER: 300000"));
+  ASSERT_TRUE(RunUntil([&] { return supervisor_->AllHealthy(); }));
+  const fs::path log = dir_ / "logs" / "front" / "front-v1-1.log";
+  struct stat info {};
+  ASSERT_TRUE(RunUntil([&] {
+    return ::stat(log.c_str(), &info) == 0 && info.st_size >= 300'000 &&
+           info.st_blocks * 512 <= 300'000 / 4;
+  })) << "size "
+      << info.st_size << ", on disk " << info.st_blocks * 512;
+  // The end of the file is still there; the start reads as zeros.
+  std::ifstream in(log, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.substr(0, 4096), std::string(4096, '\0'));
+  EXPECT_NE(text.substr(text.size() - 8192).find(std::string(1000, 'c')), std::string::npos);
 }
 
 TEST_F(SupervisorTest, RestartsAKilledTaskWithANewId) {

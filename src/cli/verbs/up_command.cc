@@ -155,6 +155,8 @@ Status Run(const UpFlags& flags) {
     }
   } else {
     options.extra_env.push_back("CK_TRACING=off");
+    // No collector ships the task logs: keep only their recent part on disk.
+    options.log_keep_bytes = 16 * 1'048'576;
   }
   const bool quiet = flags.quiet;
   options.on_event = [quiet, began](const std::string& message, const nlohmann::json& fields) {

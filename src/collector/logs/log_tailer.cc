@@ -12,6 +12,7 @@
 
 #include "collector/logs/log_names.h"
 #include "collector/logs/utf8_text.h"
+#include "core/file_space.h"
 
 namespace ck::collector::logs {
 namespace {
@@ -328,22 +329,18 @@ void LogTailer::Commit(const TailBatch& batch) {
 }
 
 void LogTailer::ReleaseStored(FileState& state) {
-  constexpr uint64_t kBlock = 4096;
   const uint64_t keep = options_.keep_bytes;
   if (keep == 0 || state.offset < state.released + 2 * keep) return;
-  const uint64_t end = (state.offset - keep) / kBlock * kBlock;
-  if (end <= state.released) return;
   const int fd = ::open(state.path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return;  // vanished or unwritable: the next Poll notices
   struct stat opened {};
   // Only the file whose positions these are: never punch a replacement under the same name.
   if (::fstat(fd, &opened) == 0 && FileIdOf(opened) == state.file_id) {
-    if (::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                    static_cast<off_t>(state.released),
-                    static_cast<off_t>(end - state.released)) == 0) {
-      bytes_released_ += end - state.released;
-      state.released = end;
-    } else if (errno == EOPNOTSUPP || errno == ENOSYS) {
+    Result<uint64_t> released = ReleaseOldPrefix(fd, state.offset - keep, state.released);
+    if (released.ok()) {
+      bytes_released_ += *released - state.released;
+      state.released = *released;
+    } else if (released.status().code() == StatusCode::kUnimplemented) {
       ++release_unsupported_;
       state.released = UINT64_MAX / 2;  // never try this file again
     }
