@@ -1,11 +1,11 @@
 // libFuzzer target for the log store's block decoder (src/collector/logs/log_block.h): what a
 // damaged log file hands it must be an error, never a crash or an out-of-bounds read.
 //
-// Input: bytes 0-1 the event count (little endian), 2-9 the block's first_ms, 10-17 four 16-bit
-// sizes that cut the rest into the times, lengths, indexes and traces byte strings; what is left
-// is the messages. Beyond "no crash, no sanitizer report", the target checks that whatever
-// decodes is consistent (one timestamp, number and message end per event, ends ascending and
-// within the messages) and that a block rebuilt from a decoded one decodes to the same events.
+// Input: bytes 0-1 the event count (little endian), 2-9 the block's first_ms, 10-19 five 16-bit
+// sizes that cut the rest into the times, lengths, indexes, traces and ingestions byte strings;
+// what is left is the messages. Beyond "no crash, no sanitizer report", the target checks that
+// whatever decodes is consistent (one timestamp, number and message end per event, ends ascending
+// and within the messages) and that a block rebuilt from a decoded one decodes to the same events.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -64,12 +64,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (uint32_t i = 0; i < columns.count; ++i) {
     Check(decoded->message_ends[i] <= columns.messages.size());
     if (i > 0) Check(decoded->message_ends[i - 1] <= decoded->message_ends[i]);
+    builder.set_ingestion(decoded->Ingestion(i));
     builder.AddNumbered(decoded->numbers[i], decoded->timestamps[i], decoded->Message(i),
                         decoded->traces[i]);
   }
   const EncodedLogBlock block = builder.Finish();
-  const LogBlockColumns again{block.first_ms, block.count,  block.times,   block.lengths,
-                              block.indexes,  block.traces, block.messages};
+  const LogBlockColumns again{block.first_ms, block.count,        block.times,
+                              block.lengths,  block.indexes,      block.traces,
+                              block.messages, block.ingestion_ms, block.ingestions};
   auto redecoded = DecodeLogBlock(again, /*messages=*/true, /*traces=*/true);
   Check(redecoded.ok());
   for (uint32_t i = 0; i < columns.count; ++i) {
@@ -77,6 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(redecoded->numbers[i] == decoded->numbers[i]);
     Check(redecoded->Message(i) == decoded->Message(i));
     Check(redecoded->traces[i] == decoded->traces[i]);
+    Check(redecoded->Ingestion(i) == decoded->Ingestion(i));
   }
   return 0;
 }

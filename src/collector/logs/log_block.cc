@@ -63,7 +63,7 @@ Status Damaged(std::string_view what) {
 
 void LogBlockBuilder::Add(int64_t timestamp_ms, std::string_view message,
                           std::string_view trace_id) {
-  AddNumbered(count(), timestamp_ms, message, trace_id);
+  AddNumbered(static_cast<uint32_t>(next_number_), timestamp_ms, message, trace_id);
 }
 
 void LogBlockBuilder::AddNumbered(uint32_t number, int64_t timestamp_ms, std::string_view message,
@@ -71,7 +71,9 @@ void LogBlockBuilder::AddNumbered(uint32_t number, int64_t timestamp_ms, std::st
   const uint32_t position = count();
   renumbered_ |= number != position;
   numbers_.push_back(number);
+  next_number_ = std::max<uint64_t>(next_number_, uint64_t{number} + 1);
   timestamps_.push_back(timestamp_ms);
+  ingestions_.push_back(ingestion_ms_);
   PutVarint(lengths_, message.size());
   messages_.append(message);
   bytes_ += message.size();
@@ -102,10 +104,24 @@ EncodedLogBlock LogBlockBuilder::Finish() {
   if (renumbered_) {
     for (uint32_t number : numbers_) PutVarint(block.indexes, number);
   }
+  if (!ingestions_.empty()) {
+    block.ingestion_ms = ingestions_.front();
+    const bool uniform = std::all_of(ingestions_.begin(), ingestions_.end(),
+                                     [&](int64_t at) { return at == block.ingestion_ms; });
+    if (!uniform) {
+      for (int64_t at : ingestions_) {
+        PutVarint(block.ingestions,
+                  ZigZag(static_cast<int64_t>(static_cast<uint64_t>(at) -
+                                              static_cast<uint64_t>(block.ingestion_ms))));
+      }
+    }
+  }
   block.lengths = std::move(lengths_);
   block.traces = std::move(traces_);
   block.messages = std::move(messages_);
+  const int64_t ingestion_ms = ingestion_ms_;
   *this = LogBlockBuilder();
+  ingestion_ms_ = ingestion_ms;  // still the time of what is added next
   return block;
 }
 
@@ -122,6 +138,17 @@ Result<DecodedLogBlock> DecodeLogBlock(const LogBlockColumns& columns, bool mess
     previous = static_cast<int64_t>(static_cast<uint64_t>(previous) +
                                     static_cast<uint64_t>(UnZigZag(delta)));
     block.timestamps[i] = previous;
+  }
+  block.ingestion_ms = columns.ingestion_ms;
+  if (!columns.ingestions.empty()) {
+    block.ingestions.resize(count);
+    VarintReader ingestions(columns.ingestions);
+    for (uint32_t i = 0; i < count; ++i) {
+      uint64_t delta;
+      if (!ingestions.Next(delta)) return Damaged("ingestion times");
+      block.ingestions[i] = static_cast<int64_t>(static_cast<uint64_t>(columns.ingestion_ms) +
+                                                 static_cast<uint64_t>(UnZigZag(delta)));
+    }
   }
   block.numbers.resize(count);
   if (columns.indexes.empty()) {

@@ -11,6 +11,8 @@
 //   indexes   empty while the events are numbered 0..count-1; after retention has cut events
 //             out, the varint numbers of those that remain (ascending)
 //   traces    for each event with a trace id: varint position, varint length, the id's bytes
+//   ingestions  empty while every event was ingested at the block's ingestion_ms; else zig-zag
+//             varint deltas from it, one per event (a block that later events were merged into)
 //
 // An event's id is (block id << kBlockIndexBits) | its number in the block, so ids never change
 // when retention rewrites a block, and ids follow append order within a stream.
@@ -52,27 +54,33 @@ inline uint32_t BlockNumberOf(uint64_t event_id) {
 }
 
 struct EncodedLogBlock {
-  int64_t first_ms = 0;  // smallest timestamp
-  int64_t last_ms = 0;   // largest timestamp
+  int64_t first_ms = 0;      // smallest timestamp
+  int64_t last_ms = 0;       // largest timestamp
+  int64_t ingestion_ms = 0;  // the first event's ingestion time
   uint32_t count = 0;
   uint64_t bytes = 0;  // message bytes
   std::string times;
   std::string lengths;
   std::string indexes;
   std::string traces;
+  std::string ingestions;
   std::string messages;
 };
 
 class LogBlockBuilder {
  public:
-  // Numbers the events from 0 unless told otherwise (a rewritten block keeps its numbers).
+  // The ingestion time of the events added from now on (0 until set).
+  void set_ingestion(int64_t ingestion_ms) { ingestion_ms_ = ingestion_ms; }
+  // Numbers the events after the highest number so far (from 0) unless told otherwise (a
+  // rewritten block keeps its numbers).
   void Add(int64_t timestamp_ms, std::string_view message, std::string_view trace_id);
   void AddNumbered(uint32_t number, int64_t timestamp_ms, std::string_view message,
                    std::string_view trace_id);
   uint32_t count() const { return static_cast<uint32_t>(timestamps_.size()); }
   uint64_t bytes() const { return bytes_; }
+  uint64_t next_number() const { return next_number_; }
   bool full(size_t next_message_bytes) const {
-    return count() >= kMaxBlockEvents ||
+    return next_number_ >= kMaxBlockEvents ||
            (count() > 0 && bytes_ + next_message_bytes > kMaxBlockBytes);
   }
   // Encodes and empties the builder.
@@ -81,6 +89,9 @@ class LogBlockBuilder {
  private:
   std::vector<int64_t> timestamps_;
   std::vector<uint32_t> numbers_;
+  std::vector<int64_t> ingestions_;
+  int64_t ingestion_ms_ = 0;
+  uint64_t next_number_ = 0;
   bool renumbered_ = false;
   uint64_t bytes_ = 0;
   std::string lengths_;
@@ -97,6 +108,8 @@ struct LogBlockColumns {
   std::string_view indexes;
   std::string_view traces;
   std::string_view messages;
+  int64_t ingestion_ms = 0;
+  std::string_view ingestions;
 };
 
 struct DecodedLogBlock {
@@ -105,6 +118,10 @@ struct DecodedLogBlock {
   std::vector<uint32_t> message_ends;    // filled when messages were asked for
   std::vector<std::string_view> traces;  // filled when traces were asked for ("" = none)
   std::string_view messages;
+  int64_t ingestion_ms = 0;
+  std::vector<int64_t> ingestions;  // empty: every event's is ingestion_ms
+
+  int64_t Ingestion(size_t i) const { return ingestions.empty() ? ingestion_ms : ingestions[i]; }
 
   std::string_view Message(size_t i) const {
     const uint32_t begin = i == 0 ? 0 : message_ends[i - 1];
@@ -112,8 +129,8 @@ struct DecodedLogBlock {
   }
 };
 
-// Decodes timestamps and numbers always; message boundaries and trace ids when asked (the views
-// borrow from `columns`).
+// Decodes timestamps, numbers and ingestion times always; message boundaries and trace ids when
+// asked (the views borrow from `columns`).
 Result<DecodedLogBlock> DecodeLogBlock(const LogBlockColumns& columns, bool messages, bool traces);
 
 // Each event's message length, from a lengths byte string.

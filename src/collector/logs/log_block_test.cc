@@ -11,8 +11,8 @@ namespace {
 using ::testing::ElementsAre;
 
 LogBlockColumns ColumnsOf(const EncodedLogBlock& block) {
-  return {block.first_ms, block.count,  block.times,   block.lengths,
-          block.indexes,  block.traces, block.messages};
+  return {block.first_ms, block.count,    block.times,        block.lengths,   block.indexes,
+          block.traces,   block.messages, block.ingestion_ms, block.ingestions};
 }
 
 TEST(LogBlockTest, RoundTripsTimesMessagesAndTraces) {
@@ -59,6 +59,36 @@ TEST(LogBlockTest, RewrittenBlocksKeepEventNumbers) {
   EXPECT_THAT(decoded->numbers, ElementsAre(3, 7));
   EXPECT_THAT(decoded->timestamps, ElementsAre(50, 40));
   EXPECT_TRUE(decoded->message_ends.empty());  // not asked for
+}
+
+TEST(LogBlockTest, IngestionTimesAreStoredOnlyWhenTheyDiffer) {
+  LogBlockBuilder builder;
+  builder.set_ingestion(5000);
+  builder.Add(1, "a", "");
+  builder.Add(2, "b", "");
+  EncodedLogBlock uniform = builder.Finish();
+  EXPECT_EQ(uniform.ingestion_ms, 5000);
+  EXPECT_TRUE(uniform.ingestions.empty());
+  auto decoded = DecodeLogBlock(ColumnsOf(uniform), false, false);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->Ingestion(1), 5000);
+
+  // The ingestion time set survives Finish; numbering continues after the highest number.
+  builder.AddNumbered(7, 3, "c", "");
+  builder.set_ingestion(4000);
+  builder.Add(4, "d", "");
+  EXPECT_EQ(builder.next_number(), 9u);
+  EncodedLogBlock mixed = builder.Finish();
+  EXPECT_EQ(mixed.ingestion_ms, 5000);
+  EXPECT_FALSE(mixed.ingestions.empty());
+  decoded = DecodeLogBlock(ColumnsOf(mixed), false, false);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_THAT(decoded->numbers, ElementsAre(7, 8));
+  EXPECT_EQ(decoded->Ingestion(0), 5000);
+  EXPECT_EQ(decoded->Ingestion(1), 4000);
+  LogBlockColumns cut = ColumnsOf(mixed);
+  cut.ingestions = cut.ingestions.substr(0, 1);
+  EXPECT_FALSE(DecodeLogBlock(cut, false, false).ok());
 }
 
 TEST(LogBlockTest, EventIdsCombineBlockAndNumber) {

@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS blocks (
   times BLOB NOT NULL,
   indexes BLOB NOT NULL,
   lengths BLOB NOT NULL,
-  traces BLOB NOT NULL
+  traces BLOB NOT NULL,
+  ingestions BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS blocks_by_first ON blocks (group_id, first_ms);
 CREATE INDEX IF NOT EXISTS blocks_by_last ON blocks (group_id, last_ms);
@@ -70,12 +71,25 @@ CREATE TABLE IF NOT EXISTS source_offsets (
 ) WITHOUT ROWID;
 )sql";
 
-// Files written before events were stored in blocks had one `events` row per event. The store
-// is local telemetry: such a file starts over (its read positions go too, so the task log files
-// still on disk are read again from their start).
-constexpr const char* kDropRowLayout =
-    "DROP TABLE IF EXISTS events; DROP TABLE IF EXISTS streams; DROP TABLE IF EXISTS groups; "
+// Files written before events were stored in blocks had one `events` row per event, and the
+// first block layout had no per-event ingestion times. The store is local telemetry: such a file
+// starts over (its read positions go too, so the task log files still on disk are read again
+// from their start).
+constexpr const char* kFindOldLayout =
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events' UNION ALL "
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blocks' AND NOT EXISTS "
+    "(SELECT 1 FROM pragma_table_info('blocks') WHERE name = 'ingestions')";
+constexpr const char* kDropOldLayout =
+    "DROP TABLE IF EXISTS events; DROP TABLE IF EXISTS blocks; "
+    "DROP TABLE IF EXISTS block_messages; DROP TABLE IF EXISTS block_blooms; "
+    "DROP TABLE IF EXISTS streams; DROP TABLE IF EXISTS groups; "
     "DROP TABLE IF EXISTS source_offsets;";
+
+// A stream's last block takes the events of later appends while it is this small and spans at
+// most this long, so a slow writer (a few lines per pass) does not leave a block per pass.
+constexpr uint32_t kTailMaxEvents = 4096;
+constexpr uint64_t kTailMaxBytes = 8 * 1024;
+constexpr int64_t kTailMaxSpanMs = 60'000;
 
 // 16 KiB pages: fewer overflow pages per block (page_size only applies before the first table
 // exists). synchronous=NORMAL in WAL
@@ -167,7 +181,7 @@ Status RegisterTraceBloomFunction(SqliteDatabase& database) {
 
 const char* const kBlockRowColumns =
     "id, stream_id, first_ms, last_ms, count, bytes, times, indexes, lengths, traces, "
-    "ingestion_ms";
+    "ingestion_ms, ingestions";
 
 BlockRow ReadBlockRow(sqlite3_stmt* statement) {
   BlockRow row;
@@ -182,6 +196,7 @@ BlockRow ReadBlockRow(sqlite3_stmt* statement) {
   row.lengths = ColumnBlob(statement, 8);
   row.traces = ColumnBlob(statement, 9);
   row.ingestion_ms = sqlite3_column_int64(statement, 10);
+  row.ingestions = ColumnBlob(statement, 11);
   return row;
 }
 
@@ -220,6 +235,7 @@ void LogStore::Impl::ClearCaches() {
   group_ids.clear();
   stream_ids.clear();
   group_spans.clear();
+  tails.clear();
 }
 
 Status LogStore::Impl::RefreshCaches() {
@@ -326,8 +342,9 @@ Status LogStore::Impl::ApplyStreamDeltas(const StreamDelta& delta, int sign, int
   return update->Run();
 }
 
-Status LogStore::Impl::WriteBlock(int64_t group_id, int64_t stream_id, const EncodedLogBlock& block,
-                                  int64_t ingestion_ms, std::optional<int64_t> block_id) {
+Result<int64_t> LogStore::Impl::WriteBlock(int64_t group_id, int64_t stream_id,
+                                           const EncodedLogBlock& block,
+                                           std::optional<int64_t> block_id) {
   sqlite3* handle = database->handle();
   sqlite3_stmt* insert = insert_block.get();
   if (block_id) {
@@ -339,7 +356,7 @@ Status LogStore::Impl::WriteBlock(int64_t group_id, int64_t stream_id, const Enc
   sqlite3_bind_int64(insert, 3, stream_id);
   sqlite3_bind_int64(insert, 4, block.first_ms);
   sqlite3_bind_int64(insert, 5, block.last_ms);
-  sqlite3_bind_int64(insert, 6, ingestion_ms);
+  sqlite3_bind_int64(insert, 6, block.ingestion_ms);
   sqlite3_bind_int64(insert, 7, block.count);
   sqlite3_bind_int64(insert, 8, static_cast<int64_t>(block.bytes));
   // The block outlives each step: SQLITE_STATIC spares copies.
@@ -350,6 +367,7 @@ Status LogStore::Impl::WriteBlock(int64_t group_id, int64_t stream_id, const Enc
   bind_bytes(insert, 10, block.indexes);
   bind_bytes(insert, 11, block.lengths);
   bind_bytes(insert, 12, block.traces);
+  bind_bytes(insert, 13, block.ingestions);
   int code = sqlite3_step(insert);
   sqlite3_reset(insert);
   sqlite3_clear_bindings(insert);
@@ -394,10 +412,47 @@ Status LogStore::Impl::WriteBlock(int64_t group_id, int64_t stream_id, const Enc
     CK_RETURN_IF_ERROR(update->Run());
     known->second = span;
   }
-  return Status::Ok();
+  return id;
+}
+
+Result<std::optional<EncodedLogBlock>> LogStore::Impl::MergeIntoTail(const TailBlock& tail,
+                                                                     const EncodedLogBlock& block) {
+  CK_ASSIGN_OR_RETURN(auto select,
+                      database->Prepare(std::string("SELECT ") + kBlockRowColumns +
+                                        ", (SELECT messages FROM block_messages WHERE block_id = "
+                                        "b.id) FROM blocks b WHERE id = ?1"));
+  select->BindInt(1, tail.block_id);
+  CK_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return std::optional<EncodedLogBlock>();  // deleted meanwhile
+  const BlockRow old = ReadBlockRow(select->handle());
+  const std::string old_messages(select->ColumnBlob(12));
+  select->Reset();
+  CK_ASSIGN_OR_RETURN(DecodedLogBlock before, DecodeLogBlock(old.Columns(old_messages),
+                                                             /*messages=*/true, /*traces=*/true));
+  const LogBlockColumns added_columns{block.first_ms, block.count,        block.times,
+                                      block.lengths,  block.indexes,      block.traces,
+                                      block.messages, block.ingestion_ms, block.ingestions};
+  CK_ASSIGN_OR_RETURN(DecodedLogBlock added,
+                      DecodeLogBlock(added_columns, /*messages=*/true, /*traces=*/true));
+  LogBlockBuilder builder;
+  for (size_t i = 0; i < old.count; ++i) {
+    builder.set_ingestion(before.Ingestion(i));
+    builder.AddNumbered(before.numbers[i], before.timestamps[i], before.Message(i),
+                        before.traces[i]);
+  }
+  if (builder.next_number() + block.count > kMaxBlockEvents) {
+    return std::optional<EncodedLogBlock>();
+  }
+  for (size_t i = 0; i < block.count; ++i) {
+    builder.set_ingestion(added.Ingestion(i));
+    builder.Add(added.timestamps[i], added.Message(i), added.traces[i]);
+  }
+  CK_RETURN_IF_ERROR(DeleteBlock(old));
+  return std::optional<EncodedLogBlock>(builder.Finish());
 }
 
 Status LogStore::Impl::DeleteBlock(const BlockRow& block) {
+  std::erase_if(tails, [&](const auto& tail) { return tail.second.block_id == block.id; });
   for (const char* sql :
        {"DELETE FROM blocks WHERE id = ?1", "DELETE FROM block_messages WHERE block_id = ?1",
         "DELETE FROM block_blooms WHERE block_id = ?1"}) {
@@ -423,14 +478,13 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path, LogSto
   CK_RETURN_IF_ERROR(Configure(*impl->database));
   {
     CK_ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*impl->database, /*write=*/true));
-    CK_ASSIGN_OR_RETURN(auto old, impl->database->Prepare("SELECT 1 FROM sqlite_master WHERE "
-                                                          "type = 'table' AND name = 'events'"));
-    CK_ASSIGN_OR_RETURN(bool row_layout, old->Step());
+    CK_ASSIGN_OR_RETURN(auto old, impl->database->Prepare(kFindOldLayout));
+    CK_ASSIGN_OR_RETURN(bool old_layout, old->Step());
     old->Reset();
-    if (row_layout) {
+    if (old_layout) {
       Logger::Global().Warn("log store written by an older version: starting it over",
                             {{"path", path}});
-      CK_RETURN_IF_ERROR(impl->database->Exec(kDropRowLayout));
+      CK_RETURN_IF_ERROR(impl->database->Exec(kDropOldLayout));
     }
     CK_RETURN_IF_ERROR(impl->database->Exec(kSchema));
     CK_RETURN_IF_ERROR(transaction.Commit());
@@ -438,8 +492,9 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path, LogSto
   CK_ASSIGN_OR_RETURN(impl->insert_block,
                       PrepareRaw(*impl->database,
                                  "INSERT INTO blocks (id, group_id, stream_id, first_ms, last_ms, "
-                                 "ingestion_ms, count, bytes, times, indexes, lengths, traces) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+                                 "ingestion_ms, count, bytes, times, indexes, lengths, traces, "
+                                 "ingestions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                                 "?11, ?12, ?13)"));
   CK_ASSIGN_OR_RETURN(impl->insert_messages, PrepareRaw(*impl->database,
                                                         "INSERT INTO block_messages (block_id, "
                                                         "messages) VALUES (?1, ?2)"));
@@ -477,13 +532,39 @@ Status LogStore::Append(std::span<const NewLogEvent> events,
     std::unordered_map<int64_t, size_t> pending_of_stream;
     const auto flush = [&](PendingBlock& block) -> Status {
       if (block.builder.count() == 0) return Status::Ok();
-      const EncodedLogBlock encoded = block.builder.Finish();
+      EncodedLogBlock encoded = block.builder.Finish();
       StreamDelta& delta = deltas.For(block.stream_id);
       delta.events += encoded.count;
       delta.bytes += static_cast<int64_t>(encoded.bytes);
       delta.first_ms = std::min(delta.first_ms, encoded.first_ms);
       delta.last_ms = std::max(delta.last_ms, encoded.last_ms);
-      return impl.WriteBlock(block.group_id, block.stream_id, encoded, now_ms);
+      std::optional<int64_t> block_id;
+      if (auto tail = impl.tails.find(block.stream_id); tail != impl.tails.end()) {
+        const Impl::TailBlock& last = tail->second;
+        const bool fits =
+            last.count + encoded.count <= kTailMaxEvents &&
+            last.bytes + encoded.bytes <= kTailMaxBytes &&
+            std::max(last.last_ms, encoded.last_ms) - std::min(last.first_ms, encoded.first_ms) <=
+                kTailMaxSpanMs;
+        if (fits) {
+          const Impl::TailBlock copy = last;
+          CK_ASSIGN_OR_RETURN(std::optional<EncodedLogBlock> merged,
+                              impl.MergeIntoTail(copy, encoded));
+          if (merged) {
+            encoded = std::move(*merged);
+            block_id = copy.block_id;
+          }
+        }
+      }
+      CK_ASSIGN_OR_RETURN(int64_t id,
+                          impl.WriteBlock(block.group_id, block.stream_id, encoded, block_id));
+      if (encoded.count < kTailMaxEvents && encoded.bytes < kTailMaxBytes) {
+        impl.tails[block.stream_id] = {id, encoded.count, encoded.bytes, encoded.first_ms,
+                                       encoded.last_ms};
+      } else {
+        impl.tails.erase(block.stream_id);
+      }
+      return Status::Ok();
     };
     const NewLogEvent* previous = nullptr;
     PendingBlock* current = nullptr;
@@ -509,6 +590,7 @@ Status LogStore::Append(std::span<const NewLogEvent> events,
         trace_id = extracted;
       }
       if (current->builder.full(event.message.size())) CK_RETURN_IF_ERROR(flush(*current));
+      current->builder.set_ingestion(now_ms);
       current->builder.Add(event.timestamp_ms, event.message, trace_id);
     }
     for (PendingBlock& block : pending) CK_RETURN_IF_ERROR(flush(block));
@@ -610,11 +692,11 @@ Result<std::optional<StoredLogEvent>> LogStore::GetEvent(uint64_t id) {
   select->BindInt(1, BlockIdOf(id));
   CK_ASSIGN_OR_RETURN(bool row, select->Step());
   if (!row) return std::optional<StoredLogEvent>();
-  // Columns after ReadBlockRow's eleven: group name, stream name, messages.
+  // Columns after ReadBlockRow's twelve: group name, stream name, messages.
   Statement& statement = *select;
   const BlockRow block = ReadBlockRow(statement.handle());
   CK_ASSIGN_OR_RETURN(DecodedLogBlock decoded,
-                      DecodeLogBlock(block.Columns(statement.ColumnBlob(13)), /*messages=*/true,
+                      DecodeLogBlock(block.Columns(statement.ColumnBlob(14)), /*messages=*/true,
                                      /*traces=*/false));
   const uint32_t number = BlockNumberOf(id);
   const auto at = std::find(decoded.numbers.begin(), decoded.numbers.end(), number);
@@ -622,10 +704,10 @@ Result<std::optional<StoredLogEvent>> LogStore::GetEvent(uint64_t id) {
   const size_t position = static_cast<size_t>(at - decoded.numbers.begin());
   StoredLogEvent event;
   event.id = id;
-  event.group = statement.ColumnText(11);
-  event.stream = statement.ColumnText(12);
+  event.group = statement.ColumnText(12);
+  event.stream = statement.ColumnText(13);
   event.timestamp_ms = decoded.timestamps[position];
-  event.ingestion_time_ms = block.ingestion_ms;
+  event.ingestion_time_ms = decoded.Ingestion(position);
   event.message = decoded.Message(position);
   return std::optional<StoredLogEvent>(std::move(event));
 }

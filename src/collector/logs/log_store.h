@@ -3,13 +3,14 @@
 //
 // One SQLite file (WAL). Every Append is one transaction, so a batch is either stored whole or
 // not at all; the tailer's read positions are committed in the same transaction as the events
-// they produced, so a restart neither loses nor repeats a line. Events are indexed by
-// (group, timestamp) for time-range scans and by trace id (taken from a JSON message's
-// `trace_id`, X-Ray form) for trace -> log links.
+// they produced, so a restart neither loses nor repeats a line. Events are stored in blocks per
+// stream (log_block.h; small appends join the stream's last block), found by (group, time range)
+// for scans and through per-block trace-id filters (a JSON message's `trace_id`, X-Ray form)
+// for trace -> log links.
 //
 // Bounds: each group's retention (days; nullopt = never expire) and a total size cap
-// (message bytes): ApplyRetention deletes expired events and then the oldest events until the
-// store is under the cap, and counts what it deleted.
+// (message bytes): ApplyRetention deletes expired events and then the oldest blocks' events
+// (first-appended first) until the store is under the cap, and counts what it deleted.
 //
 //   CK_ASSIGN_OR_RETURN(auto store, LogStore::Open(".ck/telemetry/logs.sqlite3", {}));
 //   CK_RETURN_IF_ERROR(store->Append(events));

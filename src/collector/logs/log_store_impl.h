@@ -106,9 +106,10 @@ struct BlockRow {
   std::string indexes;
   std::string lengths;
   std::string traces;
+  std::string ingestions;
 
   LogBlockColumns Columns(std::string_view messages = {}) const {
-    return {first_ms, count, times, lengths, indexes, traces, messages};
+    return {first_ms, count, times, lengths, indexes, traces, messages, ingestion_ms, ingestions};
   }
 };
 // The columns ReadBlockRow reads, in its order: "id, stream_id, first_ms, ...".
@@ -128,6 +129,15 @@ struct LogStore::Impl {
   NameToId group_ids;
   std::unordered_map<int64_t, NameToId> stream_ids;
   std::unordered_map<int64_t, int64_t> group_spans;  // group id -> max_span_ms
+  // The last block this instance wrote per stream, while small enough to take more events.
+  struct TailBlock {
+    int64_t block_id = 0;
+    uint32_t count = 0;
+    uint64_t bytes = 0;
+    int64_t first_ms = 0;
+    int64_t last_ms = 0;
+  };
+  std::unordered_map<int64_t, TailBlock> tails;  // by stream id
   int64_t data_version = -1;
 
   uint64_t appended = 0;
@@ -151,9 +161,13 @@ struct LogStore::Impl {
   Status ApplyStreamDeltas(const StreamDelta& delta, int sign, int64_t now_ms);
 
   // Stores a block (inside the caller's transaction) under a new id, or under `block_id` when
-  // rewriting one just deleted (so its events keep their ids).
-  Status WriteBlock(int64_t group_id, int64_t stream_id, const EncodedLogBlock& block,
-                    int64_t ingestion_ms, std::optional<int64_t> block_id = std::nullopt);
+  // rewriting one just deleted (so its events keep their ids); returns the id.
+  Result<int64_t> WriteBlock(int64_t group_id, int64_t stream_id, const EncodedLogBlock& block,
+                             std::optional<int64_t> block_id = std::nullopt);
+  // Appends a small new block's events to the stream's tail block (rewritten under its id, the
+  // new events numbered after its own); nullopt when they do not fit.
+  Result<std::optional<EncodedLogBlock>> MergeIntoTail(const TailBlock& tail,
+                                                       const EncodedLogBlock& block);
   // Removes a block with its messages and trace filter (inside the caller's transaction).
   Status DeleteBlock(const BlockRow& block);
   // Rewrites a block keeping only the events `keep` accepts (by position); returns how many

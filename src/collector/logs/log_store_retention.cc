@@ -35,6 +35,7 @@ Result<std::pair<uint64_t, uint64_t>> LogStore::Impl::TrimBlock(
   LogBlockBuilder builder;
   for (size_t i = 0; i < block.count; ++i) {
     if (keep(i)) {
+      builder.set_ingestion(decoded.Ingestion(i));
       builder.AddNumbered(decoded.numbers[i], decoded.timestamps[i], decoded.Message(i),
                           decoded.traces[i]);
     }
@@ -43,8 +44,7 @@ Result<std::pair<uint64_t, uint64_t>> LogStore::Impl::TrimBlock(
   const uint64_t bytes = block.bytes - builder.bytes();
   CK_RETURN_IF_ERROR(DeleteBlock(block));
   if (builder.count() > 0) {
-    CK_RETURN_IF_ERROR(
-        WriteBlock(group_id, block.stream_id, builder.Finish(), block.ingestion_ms, block.id));
+    CK_RETURN_IF_ERROR(WriteBlock(group_id, block.stream_id, builder.Finish(), block.id).status());
   }
   return std::make_pair(events, bytes);
 }
@@ -111,7 +111,7 @@ Result<uint64_t> LogStore::Impl::DeleteOldestBatch(uint64_t excess) {
     while (bytes < excess) {
       CK_ASSIGN_OR_RETURN(bool row, select->Step());
       if (!row) break;
-      blocks.emplace_back(select->ColumnInt(11), ReadBlockRow(select->handle()));
+      blocks.emplace_back(select->ColumnInt(12), ReadBlockRow(select->handle()));
       bytes += blocks.back().second.bytes;
     }
   }

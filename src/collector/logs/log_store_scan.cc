@@ -38,6 +38,7 @@ constexpr int kTimes = 7;
 constexpr int kIndexes = 8;
 constexpr int kLengths = 9;
 constexpr int kTraces = 10;
+constexpr int kIngestions = 11;
 
 // The window a scan covers after the resume position: [low_ms, high_ms], and on the boundary
 // timestamp only ids past resume_id.
@@ -156,6 +157,7 @@ class ScanRun {
                       "indexes";
     sql += read_messages_ ? ", " + t + "lengths" : ", NULL";
     sql += trace_id_.empty() ? ", NULL" : ", " + t + "traces";
+    sql += request_.needs.ingestion_time ? ", " + t + "ingestions" : ", NULL";
     return sql;
   }
 
@@ -241,7 +243,9 @@ class ScanRun {
                                   ColumnBlob(statement, kLengths),
                                   ColumnBlob(statement, kIndexes),
                                   block->traces,
-                                  block->messages};
+                                  block->messages,
+                                  block->ingestion_ms,
+                                  ColumnBlob(statement, kIngestions)};
     CK_ASSIGN_OR_RETURN(block->decoded,
                         DecodeLogBlock(columns, read_messages_, !trace_id_.empty()));
     const DecodedLogBlock& decoded = block->decoded;
@@ -344,7 +348,7 @@ class ScanRun {
     event.timestamp_ms = block.decoded.timestamps[position];
     const insights::ScanNeeds& needs = request_.needs;
     if (needs.log_group) event.log_group = *group_names_.at(block.group_id);
-    if (needs.ingestion_time) event.ingestion_time_ms = block.ingestion_ms;
+    if (needs.ingestion_time) event.ingestion_time_ms = block.decoded.Ingestion(position);
     if (needs.log_stream) {
       CK_ASSIGN_OR_RETURN(event.log_stream, StreamName(block.stream_id));
     }

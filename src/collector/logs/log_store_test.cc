@@ -348,11 +348,14 @@ TEST_F(LogStoreTest, RetentionByTimePerGroup) {
 
 TEST_F(LogStoreTest, RetentionBySizeDropsTheFirstIngested) {
   store_ = Open(/*max_bytes=*/10'000);
-  // 30 batches of 100 events: the events of one batch are ingested at the same moment.
+  // 30 batches of 100 events, a minute apart (so no batch joins the block of the one before):
+  // the events of one batch are ingested at the same moment.
+  const auto timestamp = [](int i) { return int64_t{1000} + (i / 100) * 61'000 + i; };
   for (int batch = 0; batch < 30; ++batch) {
     std::vector<NewLogEvent> events;
     for (int i = batch * 100; i < (batch + 1) * 100; ++i) {
-      events.push_back(Event(i % 2 ? "/a" : "/b", "s", 1000 + i, std::string(10, 'a' + i % 26)));
+      events.push_back(
+          Event(i % 2 ? "/a" : "/b", "s", timestamp(i), std::string(10, 'a' + i % 26)));
     }
     ASSERT_TRUE(store_->Append(events).ok());
   }
@@ -366,8 +369,50 @@ TEST_F(LogStoreTest, RetentionBySizeDropsTheFirstIngested) {
   EXPECT_EQ(stats["appended"], 3000);
   std::vector<Seen> seen = ScanAll(All(true));
   ASSERT_EQ(seen.size(), 1000u);
-  EXPECT_EQ(seen.front().timestamp_ms, 3000);
-  EXPECT_EQ(seen.back().timestamp_ms, 3999);
+  EXPECT_EQ(seen.front().timestamp_ms, timestamp(2000));
+  EXPECT_EQ(seen.back().timestamp_ms, timestamp(2999));
+}
+
+TEST_F(LogStoreTest, SmallAppendsJoinTheirStreamsLastBlock) {
+  // A slow writer: a few events per append, seconds apart. They share a block per stream (up to
+  // a minute of events), keep their ids, numbers and ingestion times.
+  std::vector<Seen> first;
+  for (int append = 0; append < 5; ++append) {
+    ASSERT_TRUE(store_
+                    ->Append(std::vector{
+                        Event("/g", "a", 10'000 * append, "a" + std::to_string(append)),
+                        Event("/g", "b", 10'000 * append + 1, "b" + std::to_string(append))})
+                    .ok());
+    if (append == 0) first = ScanAll(All(true));
+    clock_.Advance(std::chrono::seconds(10));
+  }
+  EXPECT_EQ(store_->StatsJson()["blocks"], 2);  // one per stream
+  const std::vector<Seen> seen = ScanAll(All(true));
+  EXPECT_THAT(Messages(seen),
+              ElementsAre("a0", "b0", "a1", "b1", "a2", "b2", "a3", "b3", "a4", "b4"));
+  EXPECT_EQ(seen[0].id, first[0].id);  // ids do not change when a block takes more events
+  EXPECT_EQ(seen[1].id, first[1].id);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].ingestion_time_ms, kNow + static_cast<int64_t>(i / 2) * 10'000) << i;
+    auto event = store_->GetEvent(seen[i].id);
+    ASSERT_TRUE(event.ok() && event->has_value());
+    EXPECT_EQ((*event)->message, seen[i].message);
+    EXPECT_EQ((*event)->ingestion_time_ms, seen[i].ingestion_time_ms);
+  }
+  // Past a minute of event time, a new block starts.
+  ASSERT_TRUE(store_->Append(std::vector{Event("/g", "a", 70'000, "a-late")}).ok());
+  EXPECT_EQ(store_->StatsJson()["blocks"], 3);
+  // Retention that cuts a merged block keeps the rest with their ingestion times.
+  // 26 message bytes, 14 too many: stream a's block goes (10), then b's first two events (4).
+  store_ = Open(/*max_bytes=*/12);
+  EXPECT_EQ(*store_->ApplyRetention(), 7u);
+  const std::vector<Seen> kept = ScanAll(All(true));
+  EXPECT_THAT(Messages(kept), ElementsAre("b2", "b3", "b4", "a-late"));
+  for (const Seen& event : kept) {
+    const auto same = std::find_if(seen.begin(), seen.end(),
+                                   [&](const Seen& s) { return s.message == event.message; });
+    if (same != seen.end()) EXPECT_EQ(same->ingestion_time_ms, event.ingestion_time_ms);
+  }
 }
 
 TEST_F(LogStoreTest, DescribeGroupsPagesWithPrefix) {

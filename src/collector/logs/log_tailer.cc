@@ -196,11 +196,11 @@ bool LogTailer::PollFile(const FileState& committed, PollContext& context) {
   }
   std::string& data = read_buffer_;
   data = state.carry;
-  const uint64_t read_from = state.offset + state.carry.size();
+  uint64_t read_from = state.offset + state.carry.size();
   const size_t batch_room = options_.max_batch_bytes > context.batch_bytes
                                 ? options_.max_batch_bytes - context.batch_bytes
                                 : 0;
-  const size_t want = static_cast<size_t>(
+  size_t want = static_cast<size_t>(
       std::min<uint64_t>({size - read_from, context.read_budget, std::max<size_t>(batch_room, 1)}));
   bool stopped = false;
   if (want > 0) {
@@ -208,9 +208,28 @@ bool LogTailer::PollFile(const FileState& committed, PollContext& context) {
     if (fd < 0) return true;  // unreadable for now: retried on the next Poll
     struct stat opened;
     const bool same = ::fstat(fd, &opened) == 0 && FileIdOf(opened) == file_id;
-    const size_t got = same ? ReadAt(fd, read_from, want, data) : 0;
+    if (!same) {
+      ::close(fd);
+      return true;  // replaced between stat and open: next Poll starts it over
+    }
+    // Disk blocks this tailer released (a hole) read as zeros: when reading from a fresh start
+    // (say the store was started over), continue at the next data instead, from the first line
+    // that starts there.
+    if (state.carry.empty()) {
+      const off_t next = ::lseek(fd, static_cast<off_t>(read_from), SEEK_DATA);
+      const uint64_t data_at = next >= 0        ? static_cast<uint64_t>(next)
+                               : errno == ENXIO ? size
+                                                : read_from;
+      if (data_at > read_from) {
+        pending_holes_skipped_ += data_at - read_from;
+        state.offset = data_at;
+        state.resync = true;
+        read_from = data_at;
+        want = static_cast<size_t>(std::min<uint64_t>(want, size - read_from));
+      }
+    }
+    const size_t got = want > 0 ? ReadAt(fd, read_from, want, data) : 0;
     ::close(fd);
-    if (!same) return true;  // replaced between stat and open: next Poll starts it over
     context.read_budget -= got;
     pending_bytes_read_ += got;
     if (read_from + got < size) stopped = true;  // more to read than this Poll may
@@ -223,6 +242,12 @@ bool LogTailer::PollFile(const FileState& committed, PollContext& context) {
     const void* newline = std::memchr(data.data() + consumed, '\n', data.size() - consumed);
     if (newline == nullptr) break;
     const size_t end = static_cast<size_t>(static_cast<const char*>(newline) - data.data());
+    if (state.resync) {
+      // The rest of a line that started in the released range, stored long ago.
+      state.resync = false;
+      consumed = end + 1;
+      continue;
+    }
     std::string_view line(data.data() + consumed, end - consumed);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!line.empty() && !EmitLine(state, line, /*parse_json=*/true, context)) {
@@ -231,6 +256,7 @@ bool LogTailer::PollFile(const FileState& committed, PollContext& context) {
     }
     consumed = end + 1;
   }
+  if (state.resync) consumed = data.size();  // no line start yet: all of it is old
   state.offset += consumed;
   if (!room) {
     // Unshipped lines are read again next time rather than carried.
@@ -283,6 +309,7 @@ Result<TailBatch> LogTailer::Poll() {
   ++sequence_;
   pending_.clear();
   pending_bytes_read_ = pending_lines_split_ = pending_partial_flushes_ = pending_restarts_ = 0;
+  pending_holes_skipped_ = 0;
   CK_RETURN_IF_ERROR(ListFiles());
   PollContext context;
   context.read_budget = options_.max_read_bytes;
@@ -326,6 +353,7 @@ void LogTailer::Commit(const TailBatch& batch) {
   lines_split_ += pending_lines_split_;
   partial_flushes_ += pending_partial_flushes_;
   restarts_from_zero_ += pending_restarts_;
+  bytes_skipped_in_holes_ += pending_holes_skipped_;
 }
 
 void LogTailer::ReleaseStored(FileState& state) {
@@ -357,6 +385,7 @@ nlohmann::json LogTailer::StatsJson() const {
           {"restarts_from_zero", restarts_from_zero_},
           {"files_skipped", files_skipped_},
           {"bytes_released", bytes_released_},
+          {"bytes_skipped_in_holes", bytes_skipped_in_holes_},
           {"release_unsupported", release_unsupported_}};
 }
 

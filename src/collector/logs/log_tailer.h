@@ -30,8 +30,9 @@
 // Disk: the supervisor's files only grow. Once a file's stored position is more than
 // 2 * keep_bytes past what was last released, Commit frees the disk blocks of everything before
 // position - keep_bytes (fallocate PUNCH_HOLE, KEEP_SIZE): the file keeps its size and offsets,
-// the writer keeps appending, reads of the released range see zero bytes, and only the last
-// keep_bytes..2*keep_bytes of each file stay on disk. A file system without hole punching keeps
+// the writer keeps appending, and only the last keep_bytes..2*keep_bytes of each file stay on
+// disk. Reading a file from an earlier position (a store started over) skips released ranges
+// (SEEK_DATA) and the rest of the line cut there. A file system without hole punching keeps
 // everything (counted in release_unsupported).
 //
 // Bounds: at most max_read_bytes read and max_batch_events / max_batch_bytes (CloudWatch's
@@ -94,7 +95,7 @@ class LogTailer {
   void Commit(const TailBatch& batch);
 
   // Counters: files, bytes_read, events, lines_split, partial_flushes, restarts_from_zero,
-  // files_skipped, bytes_released, release_unsupported.
+  // files_skipped, bytes_released, release_unsupported, bytes_skipped_in_holes.
   nlohmann::json StatsJson() const;
   uint64_t bytes_released() const { return bytes_released_; }
   uint64_t release_unsupported() const { return release_unsupported_; }
@@ -111,6 +112,7 @@ class LogTailer {
     uint64_t file_id = 0;
     uint64_t offset = 0;    // bytes before this are stored
     uint64_t released = 0;  // disk blocks before this were freed (this run)
+    bool resync = false;    // after a released range: skip to the next line start
     std::string carry;      // bytes [offset, offset + carry.size()) read but not yet shipped
     WallTime carry_since;   // when the carried fragment was first read
   };
@@ -158,11 +160,13 @@ class LogTailer {
   uint64_t files_skipped_ = 0;
   uint64_t bytes_released_ = 0;
   uint64_t release_unsupported_ = 0;
+  uint64_t bytes_skipped_in_holes_ = 0;
   // Counted per Poll and added on Commit, so a repeated Poll does not count twice.
   uint64_t pending_bytes_read_ = 0;
   uint64_t pending_lines_split_ = 0;
   uint64_t pending_partial_flushes_ = 0;
   uint64_t pending_restarts_ = 0;
+  uint64_t pending_holes_skipped_ = 0;
 };
 
 }  // namespace ck::collector::logs

@@ -274,6 +274,29 @@ TEST_F(LogTailerTest, FreesTheDiskBlocksOfWhatIsStored) {
   EXPECT_EQ(tailer_->StatsJson()["bytes_released"], 0);
 }
 
+TEST_F(LogTailerTest, ReadingAgainFromTheStartSkipsReleasedRanges) {
+  options_.keep_bytes = 8192;
+  StartTailer();
+  const std::string line = std::string(999, 'x') + "\n";
+  for (int i = 0; i < 100; ++i) Write(line);
+  EXPECT_EQ(Ship().size(), 100u);
+  ASSERT_EQ(tailer_->StatsJson()["bytes_released"], 90112);
+
+  // The store starts over: the file is read from 0 again, but 0..90112 is a hole. Reading goes
+  // on at 90112, inside line 91 (90000..90999), so the first event is line 92.
+  tailer_.reset();
+  store_.reset();
+  fs::remove(directory_ / "logs.sqlite3");
+  OpenStore();
+  StartTailer();
+  const std::vector<NewLogEvent> again = Ship();
+  ASSERT_EQ(again.size(), 9u);
+  for (const NewLogEvent& event : again) EXPECT_EQ(event.message, std::string(999, 'x'));
+  EXPECT_EQ(tailer_->StatsJson()["bytes_skipped_in_holes"], 90112);
+  Write("after\n");
+  EXPECT_THAT(Messages(Ship()), ElementsAre("after"));
+}
+
 TEST_F(LogTailerTest, ReplacedFileStartsFromZero) {
   StartTailer();
   Write("old line one\nold line two\n");
