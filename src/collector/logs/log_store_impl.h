@@ -1,8 +1,9 @@
-// Internals of LogStore shared by its source files: log_store.cc (schema, writes, lookups),
-// log_store_describe.cc (paged listings), log_store_scan.cc (Scan) and log_store_retention.cc
-// (batched deletes). Not part of the API. Events are stored in blocks (log_block.h): a `blocks`
-// row per block (header and packed timestamps, numbers, lengths, trace ids), its messages in
-// `block_messages`, and a Bloom filter of its trace ids in `block_blooms` for trace -> log links.
+// Internals of LogStore shared by its source files: log_store.cc (schema, appends, lookups),
+// log_store_blocks.cc (writing, merging and deleting blocks), log_store_describe.cc (paged
+// listings), log_store_scan.cc (Scan) and log_store_retention.cc (batched deletes). Not part of the
+// API. Events are stored in blocks (log_block.h): a `blocks` row per block (header and packed
+// timestamps, numbers, lengths, trace ids), its messages in `block_messages`, and a Bloom filter of
+// its trace ids in `block_blooms` for trace -> log links.
 //
 // Thread-safety: as LogStore (one thread per instance).
 #pragma once
