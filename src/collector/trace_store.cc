@@ -206,6 +206,14 @@ Status TraceStore::Write(std::vector<TraceWrite>& writes) {
     int64_t span_count = 1;
     std::string_view bytes;
   };
+  // OTLP rows hold protobuf bytes, the others JSON text.
+  const auto bind_doc = [](Statement& statement, int index, const Row& row) {
+    if (row.format == kFormatOtlpProtobuf) {
+      statement.BindBlob(index, row.bytes);
+    } else {
+      statement.BindText(index, row.bytes);
+    }
+  };
   auto store_row = [&](const Row& row) -> Status {
     const int64_t start_us = Micros(row.start_time);
     // New rows (the common case) take one statement; an existing one is only replaced when it
@@ -217,11 +225,7 @@ Status TraceStore::Write(std::vector<TraceWrite>& writes) {
     insert->BindInt(4, start_us);
     insert->BindInt(5, row.format);
     insert->BindInt(6, row.span_count);
-    if (row.format == kFormatOtlpProtobuf) {
-      insert->BindBlob(7, row.bytes);
-    } else {
-      insert->BindText(7, row.bytes);
-    }
+    bind_doc(*insert, 7, row);
     CK_RETURN_IF_ERROR(insert->Run());
     int64_t delta = row.span_count;
     if (writer_->Changes() != 1) {
@@ -241,11 +245,7 @@ Status TraceStore::Write(std::vector<TraceWrite>& writes) {
       update->BindInt(3, start_us);
       update->BindInt(4, row.format);
       update->BindInt(5, row.span_count);
-      if (row.format == kFormatOtlpProtobuf) {
-        update->BindBlob(6, row.bytes);
-      } else {
-        update->BindText(6, row.bytes);
-      }
+      bind_doc(*update, 6, row);
       CK_RETURN_IF_ERROR(update->Run());
       ++replaced;
       delta = row.span_count - previous;
