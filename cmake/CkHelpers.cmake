@@ -12,6 +12,11 @@ set(CK_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno
 function(ck_apply_common target)
   target_compile_options(${target} PRIVATE ${CK_WARNINGS})
   target_compile_definitions(${target} PUBLIC BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+  if(CK_STATIC_DEPS)
+    # One section per function, so that the link can lay out the functions a role runs together
+    # (src/cli/ck.order).
+    target_compile_options(${target} PRIVATE -ffunction-sections)
+  endif()
   if(CK_SANITIZE OR CK_FUZZ)
     target_compile_options(${target} PUBLIC ${CK_SANITIZER_FLAGS})
     target_link_options(${target} PUBLIC ${CK_SANITIZER_FLAGS})

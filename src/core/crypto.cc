@@ -1,28 +1,59 @@
 #include "core/crypto.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
+// The low-level SHA-256 functions run OpenSSL's assembly directly. The one-shot SHA256() and
+// HMAC() of OpenSSL 3 go through its provider framework instead, whose first use initialises
+// ~2 MB of tables in every process, which a local DynamoDB's idle footprint cannot afford.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
+#include <sys/random.h>
+#include <zlib.h>
 
 #include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 namespace ck {
 
+namespace {
+
+constexpr size_t kBlockSize = 64;  // SHA-256's block, and so HMAC's key pad
+
+}  // namespace
+
 std::string Sha256(std::string_view data) {
   std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         reinterpret_cast<unsigned char*>(digest.data()));
+  SHA256_CTX context;
+  SHA256_Init(&context);
+  SHA256_Update(&context, data.data(), data.size());
+  SHA256_Final(reinterpret_cast<unsigned char*>(digest.data()), &context);
   return digest;
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  std::string digest(EVP_MAX_MD_SIZE, '\0');
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-       reinterpret_cast<unsigned char*>(digest.data()), &length);
-  digest.resize(length);
+  // RFC 2104: H((K ^ opad) || H((K ^ ipad) || data)), K hashed first when longer than a block.
+  std::array<unsigned char, kBlockSize> padded{};
+  if (key.size() > kBlockSize) {
+    std::string hashed = Sha256(key);
+    std::memcpy(padded.data(), hashed.data(), hashed.size());
+  } else {
+    std::memcpy(padded.data(), key.data(), key.size());
+  }
+  std::array<unsigned char, kBlockSize> pad{};
+  for (size_t i = 0; i < kBlockSize; ++i) pad[i] = padded[i] ^ 0x36;
+  unsigned char inner[SHA256_DIGEST_LENGTH];
+  SHA256_CTX context;
+  SHA256_Init(&context);
+  SHA256_Update(&context, pad.data(), pad.size());
+  SHA256_Update(&context, data.data(), data.size());
+  SHA256_Final(inner, &context);
+  for (size_t i = 0; i < kBlockSize; ++i) pad[i] = padded[i] ^ 0x5c;
+  std::string digest(SHA256_DIGEST_LENGTH, '\0');
+  SHA256_Init(&context);
+  SHA256_Update(&context, pad.data(), pad.size());
+  SHA256_Update(&context, inner, sizeof inner);
+  SHA256_Final(reinterpret_cast<unsigned char*>(digest.data()), &context);
   return digest;
 }
 
@@ -101,23 +132,27 @@ std::optional<std::string> Base64Decode(std::string_view text) {
 }
 
 uint32_t Crc32(std::string_view data) {
-  static const auto kTable = [] {
-    std::array<uint32_t, 256> table{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      table[i] = c;
-    }
-    return table;
-  }();
-  uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char c : data) crc = kTable[(crc ^ c) & 0xff] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
+  // zlib's crc32 is the same CRC and reads 8 bytes a step (the answer's checksum is on every
+  // DynamoDB response).
+  return static_cast<uint32_t>(
+      crc32_z(0, reinterpret_cast<const Bytef*>(data.data()), data.size()));
 }
 
 std::string RandomHex(size_t n_bytes) {
+  // getrandom() draws from the kernel's CSPRNG (no OpenSSL DRBG to initialise); it blocks only
+  // before the kernel's pool is first seeded at boot, and returns short only past 256 bytes.
   std::string bytes(n_bytes, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n_bytes));
+  size_t filled = 0;
+  while (filled < n_bytes) {
+    ssize_t n = getrandom(bytes.data() + filled, n_bytes - filled, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      // With flags 0 and a valid buffer the call has no other failure; ids must never repeat.
+      std::fprintf(stderr, "getrandom failed: %s\n", std::strerror(errno));
+      std::abort();
+    }
+    filled += static_cast<size_t>(n);
+  }
   return HexEncode(bytes);
 }
 

@@ -1,6 +1,7 @@
 // Hashing, HMAC, encodings and checksums used by SigV4, the DynamoDB protocol and ids.
 //
-// All functions are pure and thread-safe (OpenSSL one-shot APIs, no shared state).
+// All functions are pure and thread-safe (no shared state). SHA-256 is OpenSSL's; random bytes
+// come from the kernel (getrandom).
 #pragma once
 
 #include <cstdint>

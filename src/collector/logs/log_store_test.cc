@@ -411,7 +411,9 @@ TEST_F(LogStoreTest, SmallAppendsJoinTheirStreamsLastBlock) {
   for (const Seen& event : kept) {
     const auto same = std::find_if(seen.begin(), seen.end(),
                                    [&](const Seen& s) { return s.message == event.message; });
-    if (same != seen.end()) EXPECT_EQ(same->ingestion_time_ms, event.ingestion_time_ms);
+    if (same != seen.end()) {
+      EXPECT_EQ(same->ingestion_time_ms, event.ingestion_time_ms);
+    }
   }
 }
 
