@@ -5,10 +5,12 @@
 // ~2 MB of tables in every process, which a local DynamoDB's idle footprint cannot afford.
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
+#include <pthread.h>
 #include <sys/random.h>
 #include <zlib.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -138,22 +140,59 @@ uint32_t Crc32(std::string_view data) {
       crc32_z(0, reinterpret_cast<const Bytef*>(data.data()), data.size()));
 }
 
-std::string RandomHex(size_t n_bytes) {
-  // getrandom() draws from the kernel's CSPRNG (no OpenSSL DRBG to initialise); it blocks only
-  // before the kernel's pool is first seeded at boot, and returns short only past 256 bytes.
-  std::string bytes(n_bytes, '\0');
+namespace {
+
+// Fills out[0, n) from the kernel's CSPRNG (getrandom blocks only before the kernel's pool is
+// first seeded at boot, and returns short only past 256 bytes).
+void KernelRandom(unsigned char* out, size_t n) {
   size_t filled = 0;
-  while (filled < n_bytes) {
-    ssize_t n = getrandom(bytes.data() + filled, n_bytes - filled, 0);
-    if (n < 0) {
+  while (filled < n) {
+    ssize_t got = getrandom(out + filled, n - filled, 0);
+    if (got < 0) {
       if (errno == EINTR) continue;
       // With flags 0 and a valid buffer the call has no other failure; ids must never repeat.
       std::fprintf(stderr, "getrandom failed: %s\n", std::strerror(errno));
       std::abort();
     }
-    filled += static_cast<size_t>(n);
+    filled += static_cast<size_t>(got);
   }
-  return HexEncode(bytes);
+}
+
+// Bumped in a forked child, whose copies of the per-thread pools must not be used again.
+std::atomic<unsigned> fork_generation{0};
+
+}  // namespace
+
+std::string RandomHex(size_t n_bytes) {
+  // Every response carries a random request id: draw the kernel's bytes 256 at a time per thread
+  // rather than one system call per id. A forked child refills, so it never repeats its parent.
+  struct Pool {
+    std::array<unsigned char, 256> bytes;
+    size_t used = 256;
+    unsigned generation = 0;
+  };
+  thread_local Pool pool;
+  static const bool registered = [] {
+    ::pthread_atfork(nullptr, nullptr, [] { ++fork_generation; });
+    return true;
+  }();
+  (void)registered;
+  std::string out;
+  out.reserve(n_bytes * 2);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  const unsigned generation = fork_generation + 1;
+  for (size_t i = 0; i < n_bytes; ++i) {
+    if (pool.used == pool.bytes.size() || pool.generation != generation) {
+      KernelRandom(pool.bytes.data(), pool.bytes.size());
+      pool.used = 0;
+      pool.generation = generation;
+    }
+    const unsigned char c = pool.bytes[pool.used];
+    pool.bytes[pool.used++] = 0;  // a byte is handed out once
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 0xf]);
+  }
+  return out;
 }
 
 }  // namespace ck

@@ -1,7 +1,7 @@
 // Hashing, HMAC, encodings and checksums used by SigV4, the DynamoDB protocol and ids.
 //
 // All functions are pure and thread-safe (no shared state). SHA-256 is OpenSSL's; random bytes
-// come from the kernel (getrandom).
+// come from the kernel (getrandom), drawn 256 bytes at a time per thread.
 #pragma once
 
 #include <cstdint>

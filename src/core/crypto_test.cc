@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <set>
 #include <string>
 
@@ -70,6 +72,26 @@ TEST(CryptoTest, RandomHexHasTheLengthAndDoesNotRepeat) {
     EXPECT_TRUE(seen.insert(value).second);
   }
   EXPECT_EQ(RandomHex(300).size(), 600u);  // getrandom() returns at most 256 bytes per call
+}
+
+TEST(CryptoTest, AForkedChildDoesNotRepeatItsParentsRandomBytes) {
+  RandomHex(8);  // the parent's per-thread pool now holds unused bytes
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string value = RandomHex(16);
+    const ssize_t written = ::write(pipe_fds[1], value.data(), value.size());
+    ::_exit(written == static_cast<ssize_t>(value.size()) ? 0 : 1);
+  }
+  ::close(pipe_fds[1]);
+  std::string from_child(32, '\0');
+  ASSERT_EQ(::read(pipe_fds[0], from_child.data(), from_child.size()), 32);
+  ::close(pipe_fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_NE(from_child, RandomHex(16));
 }
 
 }  // namespace

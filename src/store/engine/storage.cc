@@ -56,7 +56,16 @@ Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
 }
 
 Status Storage::Initialize(const StorageOptions& options) {
-  CK_RETURN_IF_ERROR(database_->Exec("PRAGMA busy_timeout=2000; PRAGMA journal_mode=WAL;"));
+  // One server owns the file. Exclusive locking keeps the WAL index in process memory instead of
+  // a shared -shm mapping and takes the file lock once instead of ~6 fcntl() calls per
+  // transaction; it also stops a second server from opening the same data directory.
+  Status locked = database_->Exec(
+      "PRAGMA busy_timeout=2000; PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL;");
+  if (locked.code() == StatusCode::kUnavailable) {
+    return FailedPrecondition(options.path + " is in use by another process (" + locked.message() +
+                              ")");
+  }
+  CK_RETURN_IF_ERROR(locked);
   CK_RETURN_IF_ERROR(database_->Exec(options.durability == Durability::kFull
                                          ? "PRAGMA synchronous=FULL;"
                                          : "PRAGMA synchronous=NORMAL;"));

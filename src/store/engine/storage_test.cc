@@ -51,6 +51,18 @@ class StorageTest : public ::testing::Test {
   std::unique_ptr<Storage> storage_;
 };
 
+TEST_F(StorageTest, ASecondStorageOnTheSameFileIsRefusedWhileTheFirstIsOpen) {
+  auto second = Storage::Open({(directory_ / "data.db").string(), Durability::kNormal});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("in use by another process"), std::string::npos)
+      << second.status().message();
+  EXPECT_FALSE(std::filesystem::exists(directory_ / "data.db-shm"));  // WAL index in memory
+  storage_.reset();
+  auto after_close = Storage::Open({(directory_ / "data.db").string(), Durability::kNormal});
+  EXPECT_TRUE(after_close.ok()) << after_close.status().ToString();
+}
+
 TEST_F(StorageTest, CatalogPersistsAcrossReopen) {
   auto id = storage_->InsertTable("residents", R"({"a":1})");
   ASSERT_TRUE(id.ok());
