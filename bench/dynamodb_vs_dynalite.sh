@@ -178,6 +178,7 @@ log "CPU busy before the run: $CPU_BUSY_START % (load average $LOAD_AVG_START)"
 # (its children, which it has waited for, plus the two servers still running at the end).
 stat_busy_total() { head -1 /proc/stat | awk '{ t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }'; }
 self_jiffies() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$$/stat"; }
+CLK_TCK="$(getconf CLK_TCK)"
 pid_jiffies() { if [[ -n "$1" ]]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi; }
 read -r RUN_BUSY0 RUN_TOTAL0 < <(stat_busy_total)
 RUN_SELF0="$(self_jiffies)"
@@ -235,12 +236,16 @@ RESULTS="$TMP/results.jsonl"
 for op in $OPS; do
   for r in $(seq "$RUNS"); do
     for server in $SERVERS; do
-      if [[ $server == ck ]]; then url="$CK_URL"; else url="$DL_URL"; fi
+      if [[ $server == ck ]]; then url="$CK_URL"; pid="$CK_PID"; else url="$DL_URL"; pid="$DL_PID"; fi
+      cpu0="$(pid_jiffies "$pid")"
       out="$("$LOAD_BIN" --endpoint "$url" --op "$op" --connections "$CONNECTIONS" \
         --threads "$THREADS" --transport "$TRANSPORT" --duration-ms "$DURATION_MS" --warmup-ms "$WARMUP_MS" \
         --items "$ITEMS" 2>"$TMP/load.err")" || { cat "$TMP/load.err" >&2; exit 1; }
       if [[ -s "$TMP/load.err" ]]; then sed "s/^/[$server $op] /" "$TMP/load.err" >&2; fi
-      echo "{\"server\":\"$server\",\"run\":$r,${out#\{}" >>"$RESULTS"
+      # The server's own CPU (user + system, warm-up included) per operation of the measured part.
+      cpu_us="$(awk -v j=$(($(pid_jiffies "$pid") - cpu0)) -v hz="$CLK_TCK" -v o="$(json_field "$out" ops)" \
+        -v d="$DURATION_MS" -v w="$WARMUP_MS" 'BEGIN { if (o > 0) printf "%.1f", j * 1e6 / hz / (o * (d + w) / d); else print 0 }')"
+      echo "{\"server\":\"$server\",\"run\":$r,\"server_cpu_us_per_op\":$cpu_us,${out#\{}" >>"$RESULTS"
       log "$server $op run $r: $out"
     done
   done
@@ -304,6 +309,18 @@ TABLE="$TMP/table.md"
       "$ratio" "$(metric ck "$op" p50_ms)" "$(metric ck "$op" p99_ms)" \
       "$(metric dynalite "$op" p50_ms)" "$(metric dynalite "$op" p99_ms)" \
       "$(metric ck "$op" client_cpu_pct)" "$(metric dynalite "$op" client_cpu_pct)"
+  done
+  echo
+  echo "Server CPU per operation (user + system of the server process alone; the client's CPU is not"
+  echo "included). The ratio is operations per CPU-second, ck over dynalite: what each does with equal CPU."
+  echo
+  echo "| op | ck µs CPU / op | dynalite µs CPU / op | ops per CPU-second, ratio |"
+  echo "|---|---:|---:|---:|"
+  for op in $OPS; do
+    ck_cpu="$(metric ck "$op" server_cpu_us_per_op)"
+    dl_cpu="$(metric dynalite "$op" server_cpu_us_per_op)"
+    cpu_ratio="$(awk -v a="$ck_cpu" -v b="$dl_cpu" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.1f×", b / a; else print "n/a" }')"
+    printf '| %s | %s | %s | **%s** |\n' "$op" "$ck_cpu" "$dl_cpu" "$cpu_ratio"
   done
   echo
   echo "| server | startup to first answer (median) | idle RSS after setup | peak RSS (VmHWM) | errors |"
