@@ -23,4 +23,17 @@ Result<uint64_t> ReleaseOldPrefix(int fd, uint64_t end, uint64_t from) {
   return Internal(std::string("freeing file blocks: ") + std::strerror(error));
 }
 
+PrefixRelease KeepRecentPart(int fd, uint64_t consumed, uint64_t keep, uint64_t& released) {
+  PrefixRelease outcome;
+  Result<uint64_t> done = ReleaseOldPrefix(fd, consumed - keep, released);
+  if (done.ok()) {
+    outcome.freed = *done - released;
+    released = *done;
+  } else if (done.status().code() == StatusCode::kUnimplemented) {
+    outcome.unsupported = true;
+    released = UINT64_MAX / 2;  // never due again
+  }
+  return outcome;
+}
+
 }  // namespace ck

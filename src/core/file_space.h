@@ -6,7 +6,9 @@
 // stay valid and the writer keeps appending; the freed range reads as zero bytes.
 //
 //   uint64_t released = 0;  // per file, what has been freed so far
-//   Result<uint64_t> done = ReleaseOldPrefix(fd, /*end=*/size - keep, released);
+//   if (ReleaseDue(consumed, keep, released)) {
+//     PrefixRelease done = KeepRecentPart(fd, consumed, keep, released);
+//   }
 //
 // Failure modes: Unimplemented when the file system cannot punch holes (nothing is freed);
 // Internal for other errors. Thread-safety: stateless.
@@ -22,5 +24,21 @@ namespace ck {
 // open file `fd`; returns the new released position (>= from; == from when there was no whole
 // block to free).
 Result<uint64_t> ReleaseOldPrefix(int fd, uint64_t end, uint64_t from);
+
+// The policy both callers share: keep the last keep..2*keep bytes before `consumed` (how far the
+// file has been read or written) on disk, so that a file is punched once per `keep` bytes.
+inline bool ReleaseDue(uint64_t consumed, uint64_t keep, uint64_t released) {
+  return keep != 0 && consumed >= released + 2 * keep;
+}
+
+struct PrefixRelease {
+  uint64_t freed = 0;        // bytes newly freed
+  bool unsupported = false;  // the file system cannot punch holes
+};
+
+// Frees the prefix of `fd` up to consumed - keep and advances `released`. When the file system
+// cannot punch holes, `released` moves out of reach so that ReleaseDue never asks again; other
+// failures leave it unchanged (the next call retries).
+PrefixRelease KeepRecentPart(int fd, uint64_t consumed, uint64_t keep, uint64_t& released);
 
 }  // namespace ck

@@ -45,6 +45,38 @@ TEST(FileSpaceTest, FreesWholeBlocksOfThePrefixAndKeepsTheSize) {
   fs::remove(path);
 }
 
+TEST(FileSpaceTest, KeepRecentPartFreesOncePerKeepBytesAndKeepsTheLastOnes) {
+  const fs::path path =
+      fs::temp_directory_path() / ("ck-file-space-keep-" + std::to_string(::getpid()));
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << std::string(100'000, 'x');
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  const uint64_t keep = 16'384;
+  uint64_t released = 0;
+  EXPECT_FALSE(ReleaseDue(keep * 2 - 1, keep, released));
+  EXPECT_FALSE(ReleaseDue(100'000, 0, released));  // keep 0: never
+  ASSERT_TRUE(ReleaseDue(100'000, keep, released));
+  PrefixRelease done = KeepRecentPart(fd, 100'000, keep, released);
+  EXPECT_FALSE(done.unsupported);
+  EXPECT_EQ(released, 81'920u);  // 100,000 - 16,384 rounded down to whole 4 KiB blocks
+  EXPECT_EQ(done.freed, 81'920u);
+  EXPECT_FALSE(ReleaseDue(100'000, keep, released));  // not again until 2 * keep more
+  EXPECT_TRUE(ReleaseDue(released + 2 * keep, keep, released));
+  ::close(fd);
+  fs::remove(path);
+}
+
+TEST(FileSpaceTest, KeepRecentPartLeavesThePositionOnOtherFailures) {
+  uint64_t released = 4096;
+  PrefixRelease done = KeepRecentPart(-1, 100'000, 8192, released);
+  EXPECT_FALSE(done.unsupported);
+  EXPECT_EQ(done.freed, 0u);
+  EXPECT_EQ(released, 4096u);
+}
+
 TEST(FileSpaceTest, ABadDescriptorIsAnError) {
   Result<uint64_t> released = ReleaseOldPrefix(-1, 8192, 0);
   ASSERT_FALSE(released.ok());

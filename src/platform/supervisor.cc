@@ -471,22 +471,15 @@ struct Supervisor::Impl {
 
   // Keeps the last log_keep_bytes..2*log_keep_bytes of a running task's log file on disk.
   void ReleaseLog(const ServiceRuntime& runtime, Task& task) {
-    const uint64_t keep = options.log_keep_bytes;
-    if (keep == 0) return;
     const std::string path = LogPath(runtime.spec->name, task.id);
     struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) return;
+    if (options.log_keep_bytes == 0 || ::stat(path.c_str(), &info) != 0) return;
     const uint64_t size = static_cast<uint64_t>(info.st_size);
-    if (size < task.log_released + 2 * keep) return;
+    if (!ReleaseDue(size, options.log_keep_bytes, task.log_released)) return;
     const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return;
-    Result<uint64_t> released = ReleaseOldPrefix(fd, size - keep, task.log_released);
+    KeepRecentPart(fd, size, options.log_keep_bytes, task.log_released);
     ::close(fd);
-    if (released.ok()) {
-      task.log_released = *released;
-    } else if (released.status().code() == StatusCode::kUnimplemented) {
-      task.log_released = UINT64_MAX / 2;  // never try this file again
-    }
   }
 
   void Reconcile() {

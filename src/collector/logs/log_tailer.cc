@@ -357,21 +357,15 @@ void LogTailer::Commit(const TailBatch& batch) {
 }
 
 void LogTailer::ReleaseStored(FileState& state) {
-  const uint64_t keep = options_.keep_bytes;
-  if (keep == 0 || state.offset < state.released + 2 * keep) return;
+  if (!ReleaseDue(state.offset, options_.keep_bytes, state.released)) return;
   const int fd = ::open(state.path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return;  // vanished or unwritable: the next Poll notices
   struct stat opened {};
   // Only the file whose positions these are: never punch a replacement under the same name.
   if (::fstat(fd, &opened) == 0 && FileIdOf(opened) == state.file_id) {
-    Result<uint64_t> released = ReleaseOldPrefix(fd, state.offset - keep, state.released);
-    if (released.ok()) {
-      bytes_released_ += *released - state.released;
-      state.released = *released;
-    } else if (released.status().code() == StatusCode::kUnimplemented) {
-      ++release_unsupported_;
-      state.released = UINT64_MAX / 2;  // never try this file again
-    }
+    PrefixRelease done = KeepRecentPart(fd, state.offset, options_.keep_bytes, state.released);
+    bytes_released_ += done.freed;
+    if (done.unsupported) ++release_unsupported_;
   }
   ::close(fd);
 }
