@@ -6,6 +6,7 @@
 
 #include "collector/alarms/alarm_format.h"
 #include "collector/alarms/alarm_json.h"
+#include "collector/alarms/alarm_paging.h"
 #include "collector/alarms/alarm_validation.h"
 #include "collector/alarms/prometheus_rule.h"
 #include "collector/metric_alarm_source.h"
@@ -242,24 +243,41 @@ class Operations {
     return Saved(service_.alarms().PutCompositeAlarm(*spec, service_.NowMs()));
   }
 
+  // NextToken of DescribeAlarms / DescribeAlarmHistory: a string, as for ListMetrics.
+  static std::optional<MetricsReply> ReadNextToken(const AlarmJson& body, std::string* token) {
+    MetricsParams params(body);
+    *token = params.String("NextToken", false).value_or("");
+    return params.error();
+  }
+
   MetricsReply DescribeAlarms(const AlarmJson& body) {
+    std::string token;
+    if (auto error = ReadNextToken(body, &token)) return *error;
     auto filter = ParseDescribeAlarms(body);
     if (!filter.ok()) return MetricsReply::FromAlarmStatus(filter.status());
-    AlarmJson out = DescribeAlarmsResponse(service_.alarms().DescribeAlarms(*filter));
+    auto page = DescribeAlarmsPage(service_.alarms(), std::move(*filter), token);
+    if (!page.ok()) return MetricsReply::Error("InvalidNextToken", page.status().message());
+    AlarmJson out = DescribeAlarmsResponse(page->records);
     for (const char* list : {"MetricAlarms", "CompositeAlarms"}) {
       for (AlarmJson& element : out[list]) {
         ToEpochSeconds(element, {"AlarmConfigurationUpdatedTimestamp", "StateUpdatedTimestamp",
                                  "StateTransitionedTimestamp"});
       }
     }
+    if (!page->next_token.empty()) out["NextToken"] = page->next_token;
     return MetricsReply::Ok(std::move(out));
   }
 
   MetricsReply DescribeAlarmHistory(const AlarmJson& body) {
+    std::string token;
+    if (auto error = ReadNextToken(body, &token)) return *error;
     auto query = ParseDescribeAlarmHistory(body);
     if (!query.ok()) return MetricsReply::FromAlarmStatus(query.status());
-    AlarmJson out = DescribeAlarmHistoryResponse(service_.alarms().DescribeAlarmHistory(*query));
+    auto page = DescribeAlarmHistoryPage(service_.alarms(), std::move(*query), token);
+    if (!page.ok()) return MetricsReply::Error("InvalidNextToken", page.status().message());
+    AlarmJson out = DescribeAlarmHistoryResponse(page->items);
     for (AlarmJson& item : out["AlarmHistoryItems"]) ToEpochSeconds(item, {"Timestamp"});
+    if (!page->next_token.empty()) out["NextToken"] = page->next_token;
     return MetricsReply::Ok(std::move(out));
   }
 

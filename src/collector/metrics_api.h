@@ -8,6 +8,8 @@
 //   PutMetricData, GetMetricStatistics, ListMetrics,
 //   PutMetricAlarm, PutCompositeAlarm, DescribeAlarms, DescribeAlarmHistory, DeleteAlarms,
 //   SetAlarmState, EnableAlarmActions, DisableAlarmActions.
+// DescribeAlarms and DescribeAlarmHistory page with MaxRecords (1-100, default 50) and an opaque
+// NextToken (alarm_paging.h), as ListMetrics pages 500 metrics at a time.
 // Timestamps in responses are epoch seconds (JSON numbers), as the JSON protocol sends them;
 // requests may send epoch seconds or ISO 8601 strings. Bodies may come gzipped
 // (Content-Encoding: gzip, as the SDKs send large PutMetricData requests). Alarm changes are
@@ -16,7 +18,8 @@
 // header ("<Code>;Sender"), which the SDKs for CloudWatch read first, and the model's shape in
 // {"__type": "com.amazonaws.cloudwatch#<Shape>", "message": "..."} (ErrorShapeId). Codes:
 // 400 InvalidParameterValue, MissingParameter, InvalidParameterCombination, LimitExceeded,
-// ValidationError (alarm definitions), InvalidFormat (StateReasonData), SerializationException
+// ValidationError (alarm definitions, MaxRecords), InvalidNextToken (DescribeAlarms,
+// DescribeAlarmHistory), InvalidFormat (StateReasonData), SerializationException
 // (not a JSON object, a member of the wrong type, a corrupt gzip body),
 // UnknownOperationException; 404 ResourceNotFound; 413 RequestEntityTooLarge (a gzip body
 // past 4 MiB); 500 InternalServiceError.

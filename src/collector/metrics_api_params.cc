@@ -58,6 +58,7 @@ std::string ErrorShapeId(std::string_view code) {
       {"ResourceNotFound", "ResourceNotFound"},
       {"LimitExceeded", "LimitExceededFault"},
       {"InvalidFormat", "InvalidFormatFault"},
+      {"InvalidNextToken", "InvalidNextToken"},
       {"InternalServiceError", "InternalServiceFault"},
   };
   for (const auto& [query_code, shape] : kShapes) {

@@ -14,23 +14,9 @@ using nlohmann::json;
 
 constexpr int64_t kPreviousMinuteS = 1'764'139'440;  // 06:44:00, the minute before kTestNowMs
 
-class MetricsApiProtocolTest : public ::testing::Test {
+class MetricsApiProtocolTest : public testing::MetricsApiFixture {
  protected:
-  MetricsApiProtocolTest()
-      : directory_(std::string("metrics-api-protocol-") +
-                   ::testing::UnitTest::GetInstance()->current_test_info()->name()) {}
-
-  void SetUp() override {
-    MetricsServiceOptions options;
-    options.data_dir = directory_.path().string();
-    options.scrape_interval = std::chrono::milliseconds(0);
-    options.evaluate_interval = std::chrono::milliseconds(0);
-    options.clock = &clock_;
-    auto started = MetricsService::Start(std::move(options));
-    ASSERT_TRUE(started.ok()) << started.status().ToString();
-    service_ = std::move(*started);
-    api_ = std::make_unique<MetricsApi>(*service_);
-  }
+  MetricsApiProtocolTest() : MetricsApiFixture("metrics-api-protocol") {}
 
   http::HttpResponse Post(const std::string& operation, std::string body,
                           std::string_view encoding = "") {
@@ -45,11 +31,6 @@ class MetricsApiProtocolTest : public ::testing::Test {
   static json Dimensions(const std::string& name, const std::string& value) {
     return json::array({{{"Name", name}, {"Value", value}}});
   }
-
-  testing::TestClock clock_;
-  testing::TempDirectory directory_;
-  std::unique_ptr<MetricsService> service_;
-  std::unique_ptr<MetricsApi> api_;
 };
 
 // Regression: __type carried the query protocol's code ("ValidationError"), where CloudWatch's

@@ -26,6 +26,9 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "collector/metrics_api.h"
 #include "core/clock.h"
 #include "http/message.h"
 #include "http/server.h"
@@ -177,5 +180,31 @@ inline ToolResult RunPromtool(const std::vector<std::string>& arguments,
   result.output = ReadFile(out_path);
   return result;
 }
+
+// A MetricsService with the test clock and no background scraping or evaluation, and its API,
+// in a fresh directory named `<prefix>-<test name>`.
+class MetricsApiFixture : public ::testing::Test {
+ protected:
+  explicit MetricsApiFixture(const std::string& prefix)
+      : directory_(prefix + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name()) {
+  }
+
+  void SetUp() override {
+    MetricsServiceOptions options;
+    options.data_dir = directory_.path().string();
+    options.scrape_interval = std::chrono::milliseconds(0);
+    options.evaluate_interval = std::chrono::milliseconds(0);
+    options.clock = &clock_;
+    auto started = MetricsService::Start(std::move(options));
+    ASSERT_TRUE(started.ok()) << started.status().ToString();
+    service_ = std::move(*started);
+    api_ = std::make_unique<MetricsApi>(*service_);
+  }
+
+  TestClock clock_;
+  TempDirectory directory_;
+  std::unique_ptr<MetricsService> service_;
+  std::unique_ptr<MetricsApi> api_;
+};
 
 }  // namespace ck::collector::testing

@@ -172,9 +172,17 @@ const char* StateColor(const std::string& state) {
 }
 
 Status ListAlarms(const MetricFlags& flags) {
-  CK_ASSIGN_OR_RETURN(
-      json answer,
-      CallMetrics(flags, "DescribeAlarms", {{"AlarmTypes", {"MetricAlarm", "CompositeAlarm"}}}));
+  // DescribeAlarms answers in pages of at most 100 alarms (metric and composite together).
+  json answer = {{"MetricAlarms", json::array()}, {"CompositeAlarms", json::array()}};
+  json body = {{"AlarmTypes", {"MetricAlarm", "CompositeAlarm"}}, {"MaxRecords", 100}};
+  for (int page = 0; page < 1000; ++page) {
+    CK_ASSIGN_OR_RETURN(json reply, CallMetrics(flags, "DescribeAlarms", body));
+    for (const char* kind : {"MetricAlarms", "CompositeAlarms"}) {
+      for (json& alarm : reply.value(kind, json::array())) answer[kind].push_back(std::move(alarm));
+    }
+    if (!reply.contains("NextToken")) break;
+    body["NextToken"] = reply["NextToken"];
+  }
   if (flags.json_output) {
     Print(answer.dump(2) + "\n");
     return Status::Ok();

@@ -433,7 +433,10 @@ std::vector<AlarmRecord> AlarmEngine::DescribeAlarms(const DescribeAlarmsFilter&
     children = &it->second.rule->referenced_alarms();
   }
   std::vector<AlarmRecord> out;
-  for (const auto& [name, entry] : alarms_) {
+  auto first = filter.after_name.empty() ? alarms_.begin() : alarms_.upper_bound(filter.after_name);
+  for (auto it = first; it != alarms_.end(); ++it) {
+    const std::string& name = it->first;
+    const Entry& entry = it->second;
     const AlarmRecord& record = entry.record;
     if (std::find(filter.types.begin(), filter.types.end(), record.type) == filter.types.end()) {
       continue;

@@ -100,9 +100,11 @@ class AlarmEngine {
 
   std::vector<AlarmTransition> Evaluate(int64_t now_ms, DatapointSource& source);
 
-  // Matching alarms, sorted by name.
+  // Matching alarms, sorted by name (bytewise), metric and composite alarms together; at most
+  // filter.max_records of them, starting after filter.after_name (alarm_paging.h pages with it).
   std::vector<AlarmRecord> DescribeAlarms(const DescribeAlarmsFilter& filter = {}) const;
   std::optional<AlarmRecord> GetAlarm(const std::string& name) const;
+  // Matching items in the query's order, at most query.max_records, after query.after.
   std::vector<AlarmHistoryItem> DescribeAlarmHistory(const HistoryQuery& query) const;
 
   // Records an "Action" history item for an action fired through the sink.

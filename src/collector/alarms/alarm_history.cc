@@ -1,6 +1,7 @@
 #include "collector/alarms/alarm_history.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <utility>
 
 namespace ck::collector {
@@ -30,12 +31,13 @@ void AlarmHistory::Add(AlarmHistoryItem item) {
     ++dropped_;
     return;
   }
-  std::deque<Entry>& ring = rings_[item.alarm_name];
+  std::deque<AlarmHistoryItem>& ring = rings_[item.alarm_name];
   if (ring.size() >= capacity_) {
     ring.pop_front();
     ++dropped_;
   }
-  ring.push_back({next_sequence_++, std::move(item)});
+  item.sequence = next_sequence_++;
+  ring.push_back(std::move(item));
 }
 
 void AlarmHistory::Erase(const std::string& alarm_name) { rings_.erase(alarm_name); }
@@ -43,10 +45,9 @@ void AlarmHistory::Erase(const std::string& alarm_name) { rings_.erase(alarm_nam
 void AlarmHistory::Clear() { rings_.clear(); }
 
 std::vector<AlarmHistoryItem> AlarmHistory::Query(const HistoryQuery& query) const {
-  std::vector<const Entry*> matches;
-  auto consider = [&](const std::deque<Entry>& ring) {
-    for (const Entry& entry : ring) {
-      const AlarmHistoryItem& item = entry.item;
+  std::vector<const AlarmHistoryItem*> matches;
+  auto consider = [&](const std::deque<AlarmHistoryItem>& ring) {
+    for (const AlarmHistoryItem& item : ring) {
       if (!query.types.empty() &&
           std::find(query.types.begin(), query.types.end(), item.alarm_type) == query.types.end()) {
         continue;
@@ -54,7 +55,11 @@ std::vector<AlarmHistoryItem> AlarmHistory::Query(const HistoryQuery& query) con
       if (query.item_type && item.type != *query.item_type) continue;
       if (query.start_ms && item.timestamp_ms < *query.start_ms) continue;
       if (query.end_ms && item.timestamp_ms > *query.end_ms) continue;
-      matches.push_back(&entry);
+      if (query.after) {
+        const HistoryPosition position{item.timestamp_ms, item.sequence};
+        if (query.newest_first ? position >= *query.after : position <= *query.after) continue;
+      }
+      matches.push_back(&item);
     }
   };
   if (!query.alarm_name.empty()) {
@@ -63,19 +68,22 @@ std::vector<AlarmHistoryItem> AlarmHistory::Query(const HistoryQuery& query) con
   } else {
     for (const auto& [name, ring] : rings_) consider(ring);
   }
-  std::sort(matches.begin(), matches.end(), [&](const Entry* a, const Entry* b) {
-    if (a->item.timestamp_ms != b->item.timestamp_ms) {
-      return query.newest_first ? a->item.timestamp_ms > b->item.timestamp_ms
-                                : a->item.timestamp_ms < b->item.timestamp_ms;
-    }
-    return query.newest_first ? a->sequence > b->sequence : a->sequence < b->sequence;
-  });
+  auto in_order = [&](const AlarmHistoryItem* a, const AlarmHistoryItem* b) {
+    const HistoryPosition left{a->timestamp_ms, a->sequence};
+    const HistoryPosition right{b->timestamp_ms, b->sequence};
+    return query.newest_first ? left > right : left < right;
+  };
+  // A page needs only its first max_records items in order.
   if (query.max_records > 0 && matches.size() > query.max_records) {
+    std::partial_sort(matches.begin(), matches.begin() + static_cast<ptrdiff_t>(query.max_records),
+                      matches.end(), in_order);
     matches.resize(query.max_records);
+  } else {
+    std::sort(matches.begin(), matches.end(), in_order);
   }
   std::vector<AlarmHistoryItem> out;
   out.reserve(matches.size());
-  for (const Entry* entry : matches) out.push_back(entry->item);
+  for (const AlarmHistoryItem* item : matches) out.push_back(*item);
   return out;
 }
 

@@ -3,7 +3,9 @@
 //
 // Each alarm keeps its newest `capacity_per_alarm` items; adding to a full ring drops that
 // alarm's oldest item and counts it in dropped(). Query merges the rings in timestamp order
-// (ties keep insertion order).
+// (ties keep insertion order). Every item added gets a sequence number, rising across all alarms,
+// so (timestamp, sequence) is a unique position: a query can resume after the last item of a
+// previous page (HistoryQuery::after) and neither repeat nor skip items, whatever was added since.
 //
 //   AlarmHistory history(100);
 //   history.Add({.alarm_name = "5xx", .type = HistoryItemType::kStateUpdate, ...});
@@ -12,6 +14,7 @@
 // Thread-safety: not synchronized; AlarmEngine guards it with its own mutex.
 #pragma once
 
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -36,8 +39,17 @@ struct AlarmHistoryItem {
   AlarmType alarm_type = AlarmType::kMetric;
   int64_t timestamp_ms = 0;
   HistoryItemType type = HistoryItemType::kStateUpdate;
-  std::string summary;  // HistorySummary: "Alarm updated from OK to ALARM"
-  AlarmJson data;       // HistoryData, an object (rendered as a JSON string by the API)
+  std::string summary;    // HistorySummary: "Alarm updated from OK to ALARM"
+  AlarmJson data;         // HistoryData, an object (rendered as a JSON string by the API)
+  uint64_t sequence = 0;  // set by AlarmHistory::Add: unique and rising (not kept in snapshots)
+};
+
+// Where an item stands in DescribeAlarmHistory's order: timestamp first, then sequence.
+struct HistoryPosition {
+  int64_t timestamp_ms = 0;
+  uint64_t sequence = 0;
+
+  auto operator<=>(const HistoryPosition&) const = default;
 };
 
 // DescribeAlarmHistory's filters.
@@ -49,6 +61,8 @@ struct HistoryQuery {
   std::optional<int64_t> end_ms;             // EndDate (inclusive)
   size_t max_records = 100;                  // MaxRecords; 0 means no limit
   bool newest_first = true;                  // ScanBy: TimestampDescending (default)
+  // Paging: only items after this position in the scan order (older ones when newest_first).
+  std::optional<HistoryPosition> after;
 };
 
 class AlarmHistory {
@@ -68,15 +82,10 @@ class AlarmHistory {
   uint64_t dropped() const { return dropped_; }
 
  private:
-  struct Entry {
-    uint64_t sequence;
-    AlarmHistoryItem item;
-  };
-
   size_t capacity_;
   uint64_t next_sequence_ = 0;
   uint64_t dropped_ = 0;
-  std::map<std::string, std::deque<Entry>> rings_;
+  std::map<std::string, std::deque<AlarmHistoryItem>> rings_;
 };
 
 }  // namespace ck::collector

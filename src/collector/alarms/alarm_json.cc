@@ -273,6 +273,7 @@ Result<DescribeAlarmsFilter> ParseDescribeAlarms(const AlarmJson& body) {
   filter.children_of = fields.String("ChildrenOfAlarmName");
   filter.parents_of = fields.String("ParentsOfAlarmName");
   std::optional<int> max_records = fields.OptInt("MaxRecords");
+  filter.max_records = kDefaultAlarmMaxRecords;
   filter.types = {AlarmType::kMetric};
   if (fields.Has("AlarmTypes")) {
     filter.types.clear();
@@ -314,6 +315,7 @@ Result<HistoryQuery> ParseDescribeAlarmHistory(const AlarmJson& body) {
   query.start_ms = fields.OptTimestamp("StartDate");
   query.end_ms = fields.OptTimestamp("EndDate");
   std::optional<int> max_records = fields.OptInt("MaxRecords");
+  query.max_records = kDefaultAlarmMaxRecords;
   std::optional<std::string> scan_by = fields.OptString("ScanBy");
   for (const std::string& name : fields.StringList("AlarmTypes")) {
     std::optional<AlarmType> type = ParseAlarmType(name);

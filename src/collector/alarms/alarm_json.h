@@ -17,6 +17,7 @@
 // Nothing here throws.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -33,7 +34,10 @@ Result<AlarmJson> ParseAlarmJson(std::string_view text);
 // Request bodies. The returned specs are validated.
 Result<MetricAlarmSpec> ParsePutMetricAlarm(const AlarmJson& body);
 Result<CompositeAlarmSpec> ParsePutCompositeAlarm(const AlarmJson& body);
-// AlarmTypes defaults to [MetricAlarm] when absent, as in CloudWatch.
+// AlarmTypes defaults to [MetricAlarm] when absent, as in CloudWatch. MaxRecords is 1-100
+// (ValidationError outside) and kDefaultAlarmMaxRecords when absent. NextToken is not read here
+// (alarm_paging.h decodes it).
+inline constexpr size_t kDefaultAlarmMaxRecords = 50;
 Result<DescribeAlarmsFilter> ParseDescribeAlarms(const AlarmJson& body);
 Result<HistoryQuery> ParseDescribeAlarmHistory(const AlarmJson& body);
 

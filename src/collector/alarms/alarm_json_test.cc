@@ -269,6 +269,7 @@ TEST(AlarmJsonTest, DescribeRequests) {
   auto filter = ParseDescribeAlarms(Json("{}"));
   ASSERT_TRUE(filter.ok());
   EXPECT_EQ(filter->types, std::vector<AlarmType>{AlarmType::kMetric});  // CloudWatch's default
+  EXPECT_EQ(filter->max_records, 50u);  // a page of 50 unless MaxRecords says otherwise
   filter = ParseDescribeAlarms(Json(
       R"({"AlarmTypes":["CompositeAlarm","MetricAlarm"],"StateValue":"ALARM","AlarmNamePrefix":"reg",
           "ActionPrefix":"webhook:","ParentsOfAlarmName":"x","MaxRecords":10})"));
@@ -283,6 +284,13 @@ TEST(AlarmJsonTest, DescribeRequests) {
             "1 validation error detected: Value 'BAD' at 'stateValue' failed to satisfy "
             "constraint: Member must satisfy enum value set: [OK, ALARM, INSUFFICIENT_DATA]");
   EXPECT_EQ(ParseDescribeAlarms(Json(R"({"MaxRecords":0})")).status().message(),
+            "1 validation error detected: Value '0' at 'maxRecords' failed to satisfy "
+            "constraint: Member must have value between 1 and 100");
+  EXPECT_EQ(ParseDescribeAlarms(Json(R"({"MaxRecords":101})")).status().message(),
+            "1 validation error detected: Value '101' at 'maxRecords' failed to satisfy "
+            "constraint: Member must have value between 1 and 100");
+  EXPECT_EQ(ParseDescribeAlarmHistory(Json("{}"))->max_records, 50u);
+  EXPECT_EQ(ParseDescribeAlarmHistory(Json(R"({"MaxRecords":0})")).status().message(),
             "1 validation error detected: Value '0' at 'maxRecords' failed to satisfy "
             "constraint: Member must have value between 1 and 100");
 

@@ -167,6 +167,7 @@ struct DescribeAlarmsFilter {
   std::string children_of;    // ChildrenOfAlarmName: the alarms this composite's rule names
   std::string parents_of;     // ParentsOfAlarmName: the composites whose rule names this alarm
   size_t max_records = 0;     // MaxRecords; 0 means no limit
+  std::string after_name;     // paging: only alarms named after this one; empty: from the first
 };
 
 // The actions configured for `state` (AlarmActions, OKActions or InsufficientDataActions).

@@ -2,16 +2,18 @@
 // `ck collector`'s CloudWatch metrics and alarms API: PutMetricData in every datum form (gzipped
 // by the SDK when large), GetMetricStatistics with statistics, percentiles, periods and units,
 // ListMetrics with filters and pages, metric and composite alarms with their states, history
-// and actions, and CloudWatch's error types as the SDK surfaces them.
+// and actions, DescribeAlarms and DescribeAlarmHistory through the SDK's paginators, and
+// CloudWatch's error types as the SDK surfaces them.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmHistoryCommand, DescribeAlarmsCommand,
   DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricStatisticsCommand,
   ListMetricsCommand, PutCompositeAlarmCommand, PutMetricAlarmCommand, PutMetricDataCommand,
-  SetAlarmStateCommand, paginateListMetrics,
+  SetAlarmStateCommand, paginateDescribeAlarmHistory, paginateDescribeAlarms, paginateListMetrics,
 } from '@aws-sdk/client-cloudwatch'
-import { startCollector } from './lib/collector.mjs'
+import { execFileSync } from 'node:child_process'
+import { CK_BIN, startCollector } from './lib/collector.mjs'
 
 const collector = await startCollector()
 after(async () => assert.deepEqual(await collector.stop(), { code: 0, signal: null }))
@@ -424,4 +426,82 @@ test('errors: CloudWatch\'s exception classes, status codes and messages', async
     'MissingRequiredParameterException', 400, /MetricName/)
   await rejects(typeOnly.send(new SetAlarmStateCommand({ AlarmName: 'sdk-ghost', StateValue: 'OK', StateReason: 'x' })),
     'ResourceNotFound', 404, /sdk-ghost/)
+})
+
+// 120 alarms, created out of name order; their creation is also 120 history items.
+const PAGED = Array.from({ length: 120 }, (_, i) => `sdk-page-${String(i).padStart(3, '0')}`)
+const CREATION_ORDER = PAGED.map((_, i) => PAGED[(i * 7) % 120])
+let pagedSince = null
+
+test('paginateDescribeAlarms: 120 alarms in pages of 50, each once and in name order', async () => {
+  pagedSince = new Date()
+  for (const name of CREATION_ORDER) {
+    await cloudwatch.send(new PutMetricAlarmCommand({
+      AlarmName: name,
+      Namespace: 'CK/SdkPaging',
+      MetricName: 'Hits',
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'ignore',
+    }))
+  }
+  const sizes = []
+  const seen = []
+  const tokens = []
+  for await (const page of paginateDescribeAlarms({ client: cloudwatch }, { AlarmNamePrefix: 'sdk-page-', MaxRecords: 50 })) {
+    sizes.push(page.MetricAlarms.length)
+    assert.deepEqual(page.CompositeAlarms, [])
+    seen.push(...page.MetricAlarms.map((a) => a.AlarmName))
+    tokens.push(page.NextToken)
+  }
+  assert.deepEqual(sizes, [50, 50, 20])
+  assert.deepEqual(seen, PAGED)
+  assert.equal(new Set(seen).size, 120)
+  assert.equal(typeof tokens[0], 'string')
+  assert.equal(tokens.at(-1), undefined)
+
+  // Without MaxRecords a page holds 50.
+  const first = await describe({ AlarmNamePrefix: 'sdk-page-' })
+  assert.deepEqual(first.MetricAlarms.map((a) => a.AlarmName), PAGED.slice(0, 50))
+  await rejects(describe({ AlarmNamePrefix: 'sdk-page-', NextToken: 'not-a-token' }),
+    'InvalidNextToken', 400, /^The service cannot process the NextToken\.$/)
+  for (const MaxRecords of [0, 101]) {
+    await rejects(describe({ MaxRecords }), 'ValidationException', 400,
+      new RegExp(`Value '${MaxRecords}' at 'maxRecords' failed to satisfy constraint`))
+  }
+
+  // `ck alarms` follows the pages too.
+  const listed = JSON.parse(execFileSync(CK_BIN, ['alarms', '--json', '--collector', clientOptions.endpoint],
+    { encoding: 'utf8' }))
+  assert.deepEqual(listed.MetricAlarms.map((a) => a.AlarmName).filter((n) => n.startsWith('sdk-page-')), PAGED)
+})
+
+test('paginateDescribeAlarmHistory: the 120 creations newest first, and oldest first', async () => {
+  assert.ok(pagedSince, 'the paginateDescribeAlarms test ran first')
+  const read = async (input) => {
+    const sizes = []
+    const seen = []
+    for await (const page of paginateDescribeAlarmHistory({ client: cloudwatch },
+      { HistoryItemType: 'ConfigurationUpdate', StartDate: pagedSince, MaxRecords: 50, ...input })) {
+      sizes.push(page.AlarmHistoryItems.length)
+      seen.push(...page.AlarmHistoryItems.map((item) => item.AlarmName))
+    }
+    return { sizes, seen }
+  }
+  const newest = await read({})
+  assert.deepEqual(newest.sizes, [50, 50, 20])
+  assert.deepEqual(newest.seen, [...CREATION_ORDER].reverse())
+  const oldest = await read({ ScanBy: 'TimestampAscending' })
+  assert.deepEqual(oldest.sizes, [50, 50, 20])
+  assert.deepEqual(oldest.seen, CREATION_ORDER)
+  await rejects(cloudwatch.send(new DescribeAlarmHistoryCommand({ NextToken: 'not-a-token' })),
+    'InvalidNextToken', 400, /NextToken/)
+
+  for (let i = 0; i < PAGED.length; i += 100) {
+    await cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: PAGED.slice(i, i + 100) }))
+  }
+  assert.deepEqual((await describe({ AlarmNamePrefix: 'sdk-page-' })).MetricAlarms, [])
 })
