@@ -183,7 +183,8 @@ void RegisterDynamoDbCommand(CLI::App& app) {
       ->capture_default_str();
   command
       ->add_option("--data-dir", flags->data_dir,
-                   "data directory; the table file is <dir>/dynamodb/dynamodb.sqlite3")
+                   "data directory; the table file is <dir>/dynamodb/dynamodb.sqlite3,\n"
+                   "held by one server at a time")
       ->envname("CK_DATA_DIR")
       ->capture_default_str();
   command
