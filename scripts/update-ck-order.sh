@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates src/cli/ck.order, the list of functions the release link places together at the
-# front of `ck`'s code (docs/building.md, "Resident memory").
+# front of `ck`'s code (docs/building.md, "How the release `ck` is linked").
 #
 # It runs the release `ck dynamodb` under callgrind from start-up through a short load of every
 # operation bench/dynamodb_vs_dynalite.sh measures, and writes the mangled names of every function

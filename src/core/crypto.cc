@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 
 namespace ck {
 
@@ -22,40 +23,41 @@ namespace {
 
 constexpr size_t kBlockSize = 64;  // SHA-256's block, and so HMAC's key pad
 
+// SHA-256 of the concatenation of `parts` into out[0, 32).
+void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char* out) {
+  SHA256_CTX context;
+  SHA256_Init(&context);
+  for (std::string_view part : parts) SHA256_Update(&context, part.data(), part.size());
+  SHA256_Final(out, &context);
+}
+
 }  // namespace
 
 std::string Sha256(std::string_view data) {
   std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256_CTX context;
-  SHA256_Init(&context);
-  SHA256_Update(&context, data.data(), data.size());
-  SHA256_Final(reinterpret_cast<unsigned char*>(digest.data()), &context);
+  Sha256Into({data}, reinterpret_cast<unsigned char*>(digest.data()));
   return digest;
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
   // RFC 2104: H((K ^ opad) || H((K ^ ipad) || data)), K hashed first when longer than a block.
-  std::array<unsigned char, kBlockSize> padded{};
+  std::array<char, kBlockSize> padded{};
   if (key.size() > kBlockSize) {
     std::string hashed = Sha256(key);
     std::memcpy(padded.data(), hashed.data(), hashed.size());
   } else {
     std::memcpy(padded.data(), key.data(), key.size());
   }
-  std::array<unsigned char, kBlockSize> pad{};
-  for (size_t i = 0; i < kBlockSize; ++i) pad[i] = padded[i] ^ 0x36;
-  unsigned char inner[SHA256_DIGEST_LENGTH];
-  SHA256_CTX context;
-  SHA256_Init(&context);
-  SHA256_Update(&context, pad.data(), pad.size());
-  SHA256_Update(&context, data.data(), data.size());
-  SHA256_Final(inner, &context);
-  for (size_t i = 0; i < kBlockSize; ++i) pad[i] = padded[i] ^ 0x5c;
+  std::array<char, kBlockSize> pad{};
+  auto padded_with = [&](char mask) {
+    for (size_t i = 0; i < kBlockSize; ++i) pad[i] = static_cast<char>(padded[i] ^ mask);
+    return std::string_view(pad.data(), pad.size());
+  };
+  char inner[SHA256_DIGEST_LENGTH];
+  Sha256Into({padded_with(0x36), data}, reinterpret_cast<unsigned char*>(inner));
   std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256_Init(&context);
-  SHA256_Update(&context, pad.data(), pad.size());
-  SHA256_Update(&context, inner, sizeof inner);
-  SHA256_Final(reinterpret_cast<unsigned char*>(digest.data()), &context);
+  Sha256Into({padded_with(0x5c), std::string_view(inner, sizeof inner)},
+             reinterpret_cast<unsigned char*>(digest.data()));
   return digest;
 }
 

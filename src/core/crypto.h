@@ -1,7 +1,8 @@
 // Hashing, HMAC, encodings and checksums used by SigV4, the DynamoDB protocol and ids.
 //
-// All functions are pure and thread-safe (no shared state). SHA-256 is OpenSSL's; random bytes
-// come from the kernel (getrandom), drawn 256 bytes at a time per thread.
+// All functions are thread-safe. All but RandomHex are pure; SHA-256 is OpenSSL's. RandomHex
+// draws the kernel's random bytes (getrandom) 256 at a time into a per-thread pool, which a forked
+// child refills.
 #pragma once
 
 #include <cstdint>

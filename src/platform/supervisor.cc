@@ -471,9 +471,10 @@ struct Supervisor::Impl {
 
   // Keeps the last log_keep_bytes..2*log_keep_bytes of a running task's log file on disk.
   void ReleaseLog(const ServiceRuntime& runtime, Task& task) {
+    if (options.log_keep_bytes == 0) return;
     const std::string path = LogPath(runtime.spec->name, task.id);
     struct stat info {};
-    if (options.log_keep_bytes == 0 || ::stat(path.c_str(), &info) != 0) return;
+    if (::stat(path.c_str(), &info) != 0) return;
     const uint64_t size = static_cast<uint64_t>(info.st_size);
     if (!ReleaseDue(size, options.log_keep_bytes, task.log_released)) return;
     const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
