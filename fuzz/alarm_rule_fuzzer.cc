@@ -17,6 +17,9 @@
 
 #include "collector/alarms/alarm_json.h"
 #include "collector/alarms/alarm_rule.h"
+#include "fuzz_check.h"
+
+using ck::fuzz::Check;
 
 namespace {
 
@@ -24,10 +27,6 @@ using ck::StatusCode;
 using ck::collector::AlarmRule;
 using ck::collector::AlarmState;
 using ck::collector::AlarmStateLookup;
-
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
 
 // Three fixed worlds of alarm states; names not listed do not exist.
 const std::vector<AlarmStateLookup>& Worlds() {

@@ -12,6 +12,9 @@
 
 #include "collector/metrics/aggregate.h"
 #include "collector/metrics/emf.h"
+#include "fuzz_check.h"
+
+using ck::fuzz::Check;
 
 namespace {
 
@@ -20,10 +23,6 @@ using ck::collector::metrics::DecodeEmf;
 using ck::collector::metrics::EmfDecodeResult;
 using ck::collector::metrics::EmfStatus;
 using ck::collector::metrics::MetricDatum;
-
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
 
 }  // namespace
 

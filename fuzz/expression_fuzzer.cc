@@ -12,9 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "store/attribute_value.h"
 #include "store/expr/expression.h"
 #include "store/number.h"
+
+using ck::fuzz::Check;
 
 namespace {
 
@@ -23,10 +26,6 @@ using ck::StatusCode;
 using ck::store::AttributeValue;
 using ck::store::Item;
 namespace expr = ck::store::expr;
-
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
 
 void CheckError(const Status& status) {
   Check(status.code() == StatusCode::kInvalidArgument && !status.message().empty());

@@ -14,6 +14,9 @@
 #include "collector/query/filter_expression.h"
 #include "collector/query/test_traces.h"
 #include "collector/query/trace_summary.h"
+#include "fuzz_check.h"
+
+using ck::fuzz::Check;
 
 namespace {
 
@@ -22,10 +25,6 @@ using ck::collector::FilterExpression;
 using ck::collector::SummarizeTrace;
 using ck::collector::TraceSummary;
 namespace test_traces = ck::collector::test_traces;
-
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
 
 void CheckError(const ck::Status& status) {
   Check(status.code() == StatusCode::kInvalidArgument);

@@ -16,6 +16,9 @@
 
 #include "collector/insights/query.h"
 #include "collector/insights/test_events.h"
+#include "fuzz_check.h"
+
+using ck::fuzz::Check;
 
 namespace {
 
@@ -28,10 +31,6 @@ using ck::collector::insights::QueryResult;
 using ck::collector::insights::QueryRun;
 using ck::collector::insights::RunOptions;
 namespace test_events = ck::collector::insights::test_events;
-
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
 
 void CheckError(const ck::Status& status) {
   Check(status.code() == StatusCode::kInvalidArgument);

@@ -13,14 +13,13 @@
 #include <string_view>
 
 #include "collector/logs/log_block.h"
+#include "fuzz_check.h"
+
+using ck::fuzz::Check;
 
 namespace {
 
 using namespace ck::collector::logs;
-
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
 
 template <typename T>
 T Read(const uint8_t* data) {

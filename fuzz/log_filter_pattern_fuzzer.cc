@@ -15,14 +15,13 @@
 #include <string_view>
 
 #include "collector/logs/filter_pattern.h"
+#include "fuzz_check.h"
+
+using ck::fuzz::Check;
 
 namespace {
 
 using ck::collector::logs::FilterPattern;
-
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
 
 void CheckMatches(const FilterPattern& pattern, const FilterPattern& copy,
                   std::string_view message) {

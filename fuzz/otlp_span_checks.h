@@ -9,12 +9,9 @@
 #include <string_view>
 
 #include "collector/model/span.h"
+#include "fuzz_check.h"
 
 namespace ck::fuzz {
-
-inline void Check(bool condition) {
-  if (!condition) std::abort();
-}
 
 inline bool IsLowerHex(std::string_view text, size_t size) {
   if (text.size() != size) return false;

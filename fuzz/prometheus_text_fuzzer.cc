@@ -16,15 +16,14 @@
 
 #include "collector/metrics/prometheus_scrape.h"
 #include "collector/metrics/prometheus_text.h"
+#include "fuzz_check.h"
+
+using ck::fuzz::Check;
 
 namespace {
 
 using ck::StatusCode;
 using namespace ck::collector::metrics;
-
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
 
 std::string Escape(std::string_view text, bool quotes) {
   std::string out;

@@ -12,18 +12,17 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "http/message.h"
 #include "telemetry/emitter.h"
 #include "telemetry/sampler.h"
 #include "telemetry/trace_context.h"
 
+using ck::fuzz::Check;
+
 namespace {
 
 namespace telemetry = ck::telemetry;
-
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
 
 void CheckHeaderSafe(std::string_view value) {
   for (char c : value) Check(c >= 0x20 && c < 0x7f);

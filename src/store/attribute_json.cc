@@ -1,6 +1,7 @@
 #include "store/attribute_json.h"
 
 #include <cctype>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -243,59 +244,214 @@ Result<AttributeValue> Decode(const json& value, int depth) {
   return std::move(*result);
 }
 
-// Trusted decoding of our own stored JSON.
-std::optional<AttributeValue> DecodeStored(const json& value) {
-  if (!value.is_object() || value.size() != 1) return std::nullopt;
-  auto first = value.begin();
-  const std::string& tag = first.key();
-  const json& member = first.value();
-  auto strings = [&]() {
-    AttributeValue::Set set;
-    set.reserve(member.size());
-    for (const auto& m : member) set.push_back(m.get<std::string>());
-    return set;
-  };
-  if (tag == "S") return AttributeValue::String(member.get<std::string>());
-  if (tag == "N") return AttributeValue::Number(member.get<std::string>());
-  if (tag == "B") {
-    auto bytes = Base64Decode(member.get_ref<const std::string&>());
-    if (!bytes) return std::nullopt;
-    return AttributeValue::Binary(std::move(*bytes));
+// Reads the text AppendItemJson wrote: RFC 8259 JSON in the shapes that writer produces (an
+// object of attribute values, each {"<tag>":<member>}), straight into the model without a JSON
+// tree. Whitespace and every string escape are accepted; anything else is a corrupt row.
+class StoredItemParser {
+ public:
+  explicit StoredItemParser(std::string_view text)
+      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool ParseItem(Item& item) {
+    if (!ParseMap(item, 0)) return false;
+    SkipSpace();
+    return p_ == end_;
   }
-  if (tag == "BOOL") return AttributeValue::Bool(member.get<bool>());
-  if (tag == "NULL") return AttributeValue::Null();
-  if (tag == "SS") return AttributeValue::StringSet(strings());
-  if (tag == "NS") return AttributeValue::NumberSet(strings());
-  if (tag == "BS") {
-    AttributeValue::Set set;
-    for (const auto& m : member) {
-      auto bytes = Base64Decode(m.get_ref<const std::string&>());
+  size_t offset() const { return static_cast<size_t>(p_ - begin_); }
+
+ private:
+  // Our writer never nests deeper than DynamoDB allows; the margin only bounds the recursion.
+  static constexpr int kMaxDepth = 2 * kMaxAttributeNestingDepth;
+
+  void SkipSpace() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+  bool Consume(char c) {
+    SkipSpace();
+    if (p_ == end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+  bool ConsumeWord(std::string_view word) {
+    SkipSpace();
+    if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word)
+      return false;
+    p_ += word.size();
+    return true;
+  }
+  bool Hex4(uint32_t& out) {
+    if (end_ - p_ < 4) return false;
+    out = 0;
+    for (int i = 0; i < 4; ++i, ++p_) {
+      const char c = *p_;
+      const int digit = c >= '0' && c <= '9'   ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
+      if (digit < 0) return false;
+      out = out << 4 | static_cast<uint32_t>(digit);
+    }
+    return true;
+  }
+  static void AppendUtf8(uint32_t code_point, std::string& out) {
+    if (code_point < 0x80) {
+      out += static_cast<char>(code_point);
+    } else if (code_point < 0x800) {
+      out += static_cast<char>(0xC0 | code_point >> 6);
+      out += static_cast<char>(0x80 | (code_point & 0x3F));
+    } else if (code_point < 0x10000) {
+      out += static_cast<char>(0xE0 | code_point >> 12);
+      out += static_cast<char>(0x80 | (code_point >> 6 & 0x3F));
+      out += static_cast<char>(0x80 | (code_point & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | code_point >> 18);
+      out += static_cast<char>(0x80 | (code_point >> 12 & 0x3F));
+      out += static_cast<char>(0x80 | (code_point >> 6 & 0x3F));
+      out += static_cast<char>(0x80 | (code_point & 0x3F));
+    }
+  }
+  // \uXXXX, with a surrogate pair read as one code point.
+  bool UnicodeEscape(std::string& out) {
+    uint32_t code_point = 0;
+    if (!Hex4(code_point)) return false;
+    if (code_point >= 0xDC00 && code_point <= 0xDFFF) return false;
+    if (code_point >= 0xD800 && code_point <= 0xDBFF) {
+      uint32_t low = 0;
+      if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+      p_ += 2;
+      if (!Hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+      code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
+    }
+    AppendUtf8(code_point, out);
+    return true;
+  }
+  bool ParseString(std::string& out) {
+    if (!Consume('"')) return false;
+    while (true) {
+      const char* run = p_;
+      while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20)
+        ++p_;
+      out.append(run, p_);
+      if (p_ == end_) return false;
+      const char c = *p_++;
+      if (c == '"') return true;
+      if (c != '\\' || p_ == end_) return false;  // a raw control character, or a cut escape
+      switch (*p_++) {
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'u':
+          if (!UnicodeEscape(out)) return false;
+          break;
+        default:
+          return false;
+      }
+    }
+  }
+  bool ParseSet(AttributeValue::Set& set, bool base64) {
+    if (!Consume('[')) return false;
+    if (Consume(']')) return true;
+    do {
+      std::string member;
+      if (!ParseString(member)) return false;
+      if (base64) {
+        auto bytes = Base64Decode(member);
+        if (!bytes) return false;
+        member = std::move(*bytes);
+      }
+      set.push_back(std::move(member));
+    } while (Consume(','));
+    return Consume(']');
+  }
+  bool ParseMap(AttributeValue::Map& map, int depth) {
+    if (depth > kMaxDepth || !Consume('{')) return false;
+    if (Consume('}')) return true;
+    do {
+      std::string name;
+      if (!ParseString(name) || !Consume(':')) return false;
+      auto value = ParseValue(depth + 1);
+      if (!value) return false;
+      map.emplace(std::move(name), std::move(*value));
+    } while (Consume(','));
+    return Consume('}');
+  }
+  // {"<tag>":<member>}
+  std::optional<AttributeValue> ParseValue(int depth) {
+    std::string tag;
+    if (depth > kMaxDepth || !Consume('{') || !ParseString(tag) || !Consume(':'))
+      return std::nullopt;
+    auto value = ParseMember(tag, depth);
+    if (!value || !Consume('}')) return std::nullopt;
+    return value;
+  }
+  std::optional<AttributeValue> ParseMember(std::string_view tag, int depth) {
+    if (tag == "S" || tag == "N" || tag == "B") {
+      std::string text;
+      if (!ParseString(text)) return std::nullopt;
+      if (tag == "S") return AttributeValue::String(std::move(text));
+      if (tag == "N") return AttributeValue::Number(std::move(text));
+      auto bytes = Base64Decode(text);
       if (!bytes) return std::nullopt;
-      set.push_back(std::move(*bytes));
+      return AttributeValue::Binary(std::move(*bytes));
     }
-    return AttributeValue::BinarySet(std::move(set));
-  }
-  if (tag == "L") {
-    AttributeValue::List list;
-    list.reserve(member.size());
-    for (const auto& element : member) {
-      auto decoded = DecodeStored(element);
-      if (!decoded) return std::nullopt;
-      list.push_back(std::move(*decoded));
+    if (tag == "BOOL" || tag == "NULL") {
+      bool flag = ConsumeWord("true");
+      if (!flag && !ConsumeWord("false")) return std::nullopt;
+      return tag == "BOOL" ? AttributeValue::Bool(flag) : AttributeValue::Null();
     }
-    return AttributeValue::FromList(std::move(list));
-  }
-  if (tag == "M") {
-    AttributeValue::Map map;
-    for (const auto& [name, element] : member.items()) {
-      auto decoded = DecodeStored(element);
-      if (!decoded) return std::nullopt;
-      map.emplace(name, std::move(*decoded));
+    if (tag == "SS" || tag == "NS" || tag == "BS") {
+      AttributeValue::Set set;
+      if (!ParseSet(set, tag == "BS")) return std::nullopt;
+      if (tag == "SS") return AttributeValue::StringSet(std::move(set));
+      if (tag == "NS") return AttributeValue::NumberSet(std::move(set));
+      return AttributeValue::BinarySet(std::move(set));
     }
-    return AttributeValue::FromMap(std::move(map));
+    if (tag == "L") {
+      AttributeValue::List list;
+      if (!Consume('[')) return std::nullopt;
+      if (!Consume(']')) {
+        do {
+          auto element = ParseValue(depth + 1);
+          if (!element) return std::nullopt;
+          list.push_back(std::move(*element));
+        } while (Consume(','));
+        if (!Consume(']')) return std::nullopt;
+      }
+      return AttributeValue::FromList(std::move(list));
+    }
+    if (tag == "M") {
+      AttributeValue::Map map;
+      if (!ParseMap(map, depth + 1)) return std::nullopt;
+      return AttributeValue::FromMap(std::move(map));
+    }
+    return std::nullopt;
   }
-  return std::nullopt;
-}
+
+  const char* begin_;
+  const char* p_;
+  const char* end_;
+};
 
 void AppendSet(const AttributeValue::Set& set, bool base64, std::string& out) {
   out += '[';
@@ -315,17 +471,10 @@ Result<AttributeValue> AttributeValueFromJson(const json& value) { return Decode
 Result<Item> ItemFromJson(const json& value) { return DecodeMap(value, 1); }
 
 Result<Item> ItemFromStoredJson(std::string_view text) {
-  json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!document.is_object()) return Internal("corrupt stored item");
   Item item;
-  try {
-    for (const auto& [name, member] : document.items()) {
-      auto decoded = DecodeStored(member);
-      if (!decoded) return Internal("corrupt stored item attribute " + name);
-      item.emplace(name, std::move(*decoded));
-    }
-  } catch (const json::exception& e) {
-    return Internal(std::string("corrupt stored item: ") + e.what());
+  StoredItemParser parser(text);
+  if (!parser.ParseItem(item)) {
+    return Internal("corrupt stored item near byte " + std::to_string(parser.offset()));
   }
   return item;
 }

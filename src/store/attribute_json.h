@@ -51,8 +51,10 @@ Result<bool> WireBoolean(const nlohmann::json& json);
 // "NUMBER_VALUE cannot be converted to <type>" and the like, for a JSON scalar of the wrong kind.
 std::string WireScalarMismatch(const nlohmann::json& json, std::string_view type);
 
-// Decodes an item this process wrote itself (no validation, no number normalisation). Used by the
-// storage engine for stored items; errors only for corrupt text (kInternal).
+// Decodes an item this process wrote itself with AppendItemJson (no validation, no number
+// normalisation), reading the text directly into the model without a JSON tree: it is on the
+// path of every read. Used by the storage engine for stored items; errors only for corrupt text
+// (kInternal, naming the byte offset).
 Result<Item> ItemFromStoredJson(std::string_view text);
 
 // Appends the compact wire JSON of a value / of an attribute map.

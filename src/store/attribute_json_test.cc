@@ -110,5 +110,90 @@ TEST(AttributeJsonTest, CorruptStoredItemIsInternal) {
   EXPECT_EQ(ItemFromStoredJson("nope").status().code(), StatusCode::kInternal);
 }
 
+// An item with every type, nesting, control characters and non-ASCII text in names and values.
+Item EveryKindOfItem() {
+  AttributeValue::Map inner;
+  inner.emplace("deep",
+                AttributeValue::FromList({AttributeValue::Null(), AttributeValue::Bool(false)}));
+  inner.emplace("", AttributeValue::String(""));
+  Item item;
+  item.emplace("s", AttributeValue::String(std::string("tab\t quote\" back\\ nul\0 \x1f end", 30)));
+  item.emplace("caf\xc3\xa9 \xf0\x9f\x90\xb1", AttributeValue::String("\xe2\x82\xac"));
+  item.emplace("n", AttributeValue::Number("-12.5"));
+  item.emplace("b", AttributeValue::Binary(std::string("\x00\xff\x10", 3)));
+  item.emplace("bool", AttributeValue::Bool(true));
+  item.emplace("null", AttributeValue::Null());
+  item.emplace("ss", AttributeValue::StringSet({"b", "a", "\n"}));
+  item.emplace("ns", AttributeValue::NumberSet({"1", "2.5"}));
+  item.emplace("bs", AttributeValue::BinarySet({std::string(1, '\0'), "xyz"}));
+  item.emplace(
+      "l", AttributeValue::FromList({AttributeValue::String("x"), AttributeValue::FromMap(inner)}));
+  item.emplace("m", AttributeValue::FromMap(inner));
+  item.emplace("empty", AttributeValue::FromMap({}));
+  item.emplace("none", AttributeValue::FromList({}));
+  return item;
+}
+
+TEST(AttributeJsonTest, StoredItemsRoundTrip) {
+  const Item item = EveryKindOfItem();
+  const std::string text = ItemToJsonText(item);
+  auto decoded = ItemFromStoredJson(text);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(*decoded, item);
+  // The same text through a general JSON parser and the validating wire decoder agrees.
+  auto wire = ItemFromJson(json::parse(text));
+  ASSERT_TRUE(wire.ok()) << wire.status().ToString();
+  EXPECT_EQ(*wire, item);
+}
+
+TEST(AttributeJsonTest, StoredItemsAcceptAnyJsonSpellingOfTheSameItem) {
+  // Whitespace, escaped solidus, \u escapes (a surrogate pair among them) and upper-case hex.
+  auto decoded = ItemFromStoredJson(
+      " {\n \"k\" : { \"S\" : \"a\\/b \\u00e9 \\uD83D\\uDC31 \\u00E9\" } ,\t\"f\":{\"BOOL\": "
+      "false} } ");
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->at("k").scalar(), "a/b \xc3\xa9 \xf0\x9f\x90\xb1 \xc3\xa9");
+  EXPECT_FALSE(decoded->at("f").boolean());
+}
+
+TEST(AttributeJsonTest, EveryCutOfAStoredItemIsCorrupt) {
+  const std::string text = ItemToJsonText(EveryKindOfItem());
+  for (size_t length = 0; length < text.size(); ++length) {
+    auto decoded = ItemFromStoredJson(std::string_view(text).substr(0, length));
+    ASSERT_FALSE(decoded.ok()) << length;
+    EXPECT_EQ(decoded.status().code(), StatusCode::kInternal);
+  }
+}
+
+TEST(AttributeJsonTest, MalformedStoredItemsAreCorrupt) {
+  for (std::string_view text : {
+           R"({"a":{"S":"x"}} trailing)",
+           R"({"a":{"S":"x","N":"1"}})",
+           R"({"a":{"S":1}})",
+           R"({"a":{"B":"not base64!"}})",
+           R"({"a":{"BOOL":"true"}})",
+           R"({"a":{"SS":["x",1]}})",
+           R"({"a":{"L":[{"S":"x"},]}})",
+           R"({"a":{"M":[]}})",
+           R"({"a":{"S":"\x"}})",
+           R"({"a":{"S":"\uD800"}})",
+           R"({"a":{"S":"\uDC00"}})",
+           R"({"a":{"S":"\u12G4"}})",
+           "{\"a\":{\"S\":\"raw\ncontrol\"}}",
+           R"({"a" {"S":"x"}})",
+           R"([])",
+       }) {
+    auto decoded = ItemFromStoredJson(text);
+    ASSERT_FALSE(decoded.ok()) << text;
+    EXPECT_EQ(decoded.status().code(), StatusCode::kInternal) << text;
+  }
+}
+
+TEST(AttributeJsonTest, DeeplyNestedStoredItemIsCorruptNotACrash) {
+  std::string text = R"({"a":)";
+  for (int i = 0; i < 100000; ++i) text += R"({"L":[)";
+  EXPECT_EQ(ItemFromStoredJson(text).status().code(), StatusCode::kInternal);
+}
+
 }  // namespace
 }  // namespace ck::store
