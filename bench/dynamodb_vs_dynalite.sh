@@ -251,8 +251,25 @@ for op in $OPS; do
   done
 done
 
-# --- the client's own ceiling: the same load against a server that answers 200 {} at once ----
+# --- floors: the same GetItem load against servers that do no work ---------------------------
+# ck_bench_null_server answers 200 {} at once through the project's HTTP server; nginx (if
+# installed) answers the same constant. Their req/s is the client's ceiling on this machine, and
+# their CPU per request is what the transport alone costs before any DynamoDB work.
+# floor_run <pid> <url> -> "req/s client_cpu_pct server_us_per_request"
+floor_run() {
+  local pid="$1" url="$2" cpu0 out
+  cpu0="$(pid_jiffies "$pid")"
+  out="$("$LOAD_BIN" --endpoint "$url" --op get --connections "$CONNECTIONS" --threads "$THREADS" \
+    --transport "$TRANSPORT" --duration-ms "$DURATION_MS" --warmup-ms "$WARMUP_MS" --items "$ITEMS")"
+  log "floor run (pid $pid): $out"
+  awk -v j=$(($(pid_jiffies "$pid") - cpu0)) -v hz="$CLK_TCK" -v o="$(json_field "$out" ops)" \
+    -v d="$DURATION_MS" -v w="$WARMUP_MS" -v r="$(json_field "$out" ops_per_s)" \
+    -v c="$(json_field "$out" client_cpu_pct)" \
+    'BEGIN { printf "%.0f %s %.1f\n", r, c, (o > 0 ? j * 1e6 / hz / (o * (d + w) / d) : 0) }'
+}
 CLIENT_CEILING="n/a"
+FLOORS="$TMP/floors.md"
+: >"$FLOORS"
 if [[ -x "$NULL_BIN" ]]; then
   t0="$EPOCHREALTIME"
   "$NULL_BIN" --ready-file "$TMP/null.ready" </dev/null >"$TMP/null.log" 2>&1 &
@@ -260,14 +277,48 @@ if [[ -x "$NULL_BIN" ]]; then
   PIDS+=("$NULL_PID")
   line="$("$LOAD_BIN" --wait --since "$t0" --pid "$NULL_PID" --ready-file "$TMP/null.ready" \
     --timeout-ms 5000)"
-  out="$("$LOAD_BIN" --endpoint "$(json_field "$line" url)" --op get --connections "$CONNECTIONS" \
-    --threads "$THREADS" --transport "$TRANSPORT" --duration-ms "$DURATION_MS" --warmup-ms "$WARMUP_MS" --items "$ITEMS")"
+  read -r rate client_cpu server_us < <(floor_run "$NULL_PID" "$(json_field "$line" url)")
   stop_pid "$NULL_PID"
-  CLIENT_CEILING="$(round "$(json_field "$out" ops_per_s)") requests/s at $(json_field "$out" client_cpu_pct) % client CPU"
-  if awk -v c="$(json_field "$out" client_cpu_pct)" -v t="$THREADS" 'BEGIN { exit !(c < 90 * t) }'; then
+  CLIENT_CEILING="$rate requests/s at $client_cpu % client CPU"
+  if awk -v c="$client_cpu" -v t="$THREADS" 'BEGIN { exit !(c < 90 * t) }'; then
     CLIENT_CEILING+=" (the client did not get a full core per thread then, so this understates its ceiling)"
   fi
-  log "client ceiling (null server): $out"
+  echo "| \`ck_bench_null_server\` (the project's HTTP server, no work) | $rate | $client_cpu | $server_us |" >>"$FLOORS"
+fi
+NGINX_BIN="${NGINX_BIN:-$(command -v nginx || true)}"
+if [[ -n "$NGINX_BIN" && -x "$NGINX_BIN" ]]; then
+  port="$(free_port)"
+  mkdir -p "$TMP/nginx"
+  cat >"$TMP/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+error_log $TMP/nginx/error.log;
+pid $TMP/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  client_body_temp_path $TMP/nginx;
+  server {
+    listen 127.0.0.1:$port;
+    location / { default_type application/x-amz-json-1.0; return 200 "{}"; }
+  }
+}
+EOF
+  t0="$EPOCHREALTIME"
+  "$NGINX_BIN" -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" -e "$TMP/nginx/error.log" </dev/null >"$TMP/nginx/out.log" 2>&1 &
+  NGINX_PID=$!
+  PIDS+=("$NGINX_PID")
+  if "$LOAD_BIN" --wait --since "$t0" --pid "$NGINX_PID" --endpoint "http://127.0.0.1:$port" \
+    --timeout-ms 5000 >/dev/null; then
+    # The worker process does the work; the master only supervises.
+    worker="$(pgrep -P "$NGINX_PID" | head -1)"
+    read -r rate client_cpu server_us < <(floor_run "${worker:-$NGINX_PID}" "http://127.0.0.1:$port")
+    echo "| nginx $("$NGINX_BIN" -v 2>&1 | sed 's|.*/||') (\`return 200 \"{}\"\`, one worker) | $rate | $client_cpu | $server_us |" >>"$FLOORS"
+  else
+    log "nginx did not start; see $TMP/nginx/error.log"
+  fi
+  stop_pid "$NGINX_PID"
 fi
 
 read -r RUN_BUSY1 RUN_TOTAL1 < <(stat_busy_total)
@@ -382,6 +433,32 @@ mkdir -p "$(dirname "$OUT")"
   echo
   cat "$TARGETS"
   echo
+  if has ck; then
+    echo "## What 10× would take here"
+    echo
+    echo "The rate 10× dynalite needs, and the server CPU per operation that rate allows if the"
+    echo "server is 10× as efficient as dynalite (dynalite's µs / 10):"
+    echo
+    echo "| op | 10× dynalite ops/s | CPU per op allowed | ck µs CPU / op now |"
+    echo "|---|---:|---:|---:|"
+    for op in put get update; do
+      case " $OPS " in *" $op "*) ;; *) continue ;; esac
+      printf '| %s | %s | %s µs | %s µs |\n' "$op" "$(round "$(awk -v d="$(metric dynalite "$op" ops_per_s)" 'BEGIN { print d * 10 }')")" \
+        "$(awk -v d="$(metric dynalite "$op" server_cpu_us_per_op)" 'BEGIN { printf "%.1f", d / 10 }')" \
+        "$(metric ck "$op" server_cpu_us_per_op)"
+    done
+    echo
+    if [[ -s "$FLOORS" ]]; then
+      echo "The same GetItem load against servers that do no DynamoDB work (no signature check, no"
+      echo "JSON, no storage): their rate is the most this client can offer on this machine, and their"
+      echo "CPU per request is what HTTP over loopback TCP costs before any of that work."
+      echo
+      echo "| server answering a constant | req/s | client CPU % | server µs CPU / request |"
+      echo "|---|---:|---:|---:|"
+      cat "$FLOORS"
+      echo
+    fi
+  fi
   echo "## Caveats"
   echo
   echo "- Client and server share this machine's $(nproc) CPUs. The load generator's own CPU use" \
