@@ -19,6 +19,8 @@
 // Every request is signed with the current X-Amz-Date; like the AWS SDKs the signing key is cached
 // per day (checked against sigv4::Sign at start; --no-signing-key-cache calls sigv4::Sign itself).
 // --transport raw replaces HttpClient with a minimal HTTP/1.1 client, to measure HttpClient's cost.
+// An https:// endpoint is verified against --ca-bundle (PEM; `ck dynamodb --tls-auto` writes its CA
+// to <data-dir>/tls/ca.pem) or the system store; the raw transport speaks plain HTTP only.
 // Latencies are recorded per request in microseconds (sorted vectors, nearest-rank percentiles)
 // and cover Send() only: signing happens before the clock starts but is part of every request.
 // Thread-safety: --threads T runs T io_contexts, each on its own thread with its own coroutines
@@ -64,6 +66,7 @@
 #include "core/crypto.h"
 #include "core/sigv4.h"
 #include "core/status.h"
+#include "core/tls_context.h"
 #include "http/client.h"
 #include "http/message.h"
 #include "http/url.h"
@@ -83,7 +86,7 @@ constexpr std::string_view kUsage =
     "usage: ck_dynamodb_load --endpoint http://127.0.0.1:PORT --op put|get|update|scan\n"
     "         [--connections 16] [--threads 1] [--duration-ms 5000] [--warmup-ms 500]\n"
     "         [--items 1000] [--table bench] [--setup] [--no-signing-key-cache]\n"
-    "         [--transport beast|raw]\n"
+    "         [--transport beast|raw] [--ca-bundle FILE]\n"
     "       ck_dynamodb_load --endpoint URL --setup [--items 1000] [--table bench]\n"
     "       ck_dynamodb_load --wait --since EPOCH_SECONDS [--pid PID]\n"
     "         [--ready-file FILE | --endpoint URL] [--timeout-ms 30000]\n";
@@ -103,6 +106,7 @@ struct Options {
   bool setup = false;
   bool no_signing_key_cache = false;
   std::string transport = "beast";
+  std::string ca_bundle;  // PEM CAs for an https endpoint (else the system store)
   // --wait mode
   bool wait = false;
   double since = 0;  // seconds since the epoch, as bash's $EPOCHREALTIME
@@ -171,6 +175,8 @@ Options ParseFlags(int argc, char** argv) {
     } else if (flag == "--transport") {
       if (value != "beast" && value != "raw") UsageError("--transport must be beast or raw");
       options.transport = value;
+    } else if (flag == "--ca-bundle") {
+      options.ca_bundle = value;
     } else if (flag == "--table") {
       options.table = value;
     } else if (flag == "--since") {
@@ -230,6 +236,8 @@ const std::string& CurrentAmzDate() {
 // Whether MakeSignedRequest caches the SigV4 signing key per day (as the AWS SDKs do) instead of
 // calling sigv4::Sign, which re-derives it (four extra HMACs) for every request.
 bool g_cache_signing_key = true;
+// Every HttpClient's options: TLS settings for an https endpoint (--ca-bundle).
+ck::http::ClientOptions g_client_options;
 
 constexpr std::string_view kRegion = "us-east-1";
 constexpr std::string_view kService = "dynamodb";
@@ -444,7 +452,7 @@ std::string Describe(const Result<HttpResponse>& response) {
 
 asio::awaitable<void> CreateTable(asio::any_io_executor executor, const Options& options,
                                   const Url& url, SetupState& state) {
-  HttpClient client(executor, {});
+  HttpClient client(executor, g_client_options);
   std::string body = "{\"TableName\":";
   AppendJsonString(body, options.table);
   body +=
@@ -483,7 +491,7 @@ asio::awaitable<void> CreateTable(asio::any_io_executor executor, const Options&
 
 asio::awaitable<void> LoadItems(asio::any_io_executor executor, const Options& options,
                                 const Url& url, int first, int stride, SetupState& state) {
-  HttpClient client(executor, {});
+  HttpClient client(executor, g_client_options);
   for (int i = first; i < options.items && state.error.empty(); i += stride) {
     auto put = co_await Call(client, url, "PutItem",
                              PutItemBody(options.table, i, static_cast<uint64_t>(i)));
@@ -741,8 +749,8 @@ int RunLoad(const Options& options, const Url& url) {
           asio::detached);
     } else {
       asio::co_spawn(executor,
-                     Worker(std::make_unique<HttpClient>(executor, ck::http::ClientOptions{}),
-                            executor, options, url, window, seed, stats[t], first_error),
+                     Worker(std::make_unique<HttpClient>(executor, g_client_options), executor,
+                            options, url, window, seed, stats[t], first_error),
                      asio::detached);
     }
   }
@@ -850,7 +858,7 @@ int RunWait(const Options& options) {
   if (!url.ok()) return fail("bad URL '" + url_text + "': " + url.status().ToString());
   url->target = "/";
 
-  ck::http::ClientOptions client_options;
+  ck::http::ClientOptions client_options = g_client_options;
   client_options.connect_timeout = std::chrono::milliseconds(200);
   client_options.request_timeout = std::chrono::milliseconds(2000);
   while (true) {
@@ -875,10 +883,17 @@ int RunWait(const Options& options) {
 
 int main(int argc, char** argv) {
   Options options = ParseFlags(argc, argv);
+  if (!options.ca_bundle.empty()) {
+    auto tls = ck::MakeClientTlsContext(options.ca_bundle);
+    if (!tls.ok()) UsageError("--ca-bundle: " + tls.status().ToString());
+    g_client_options.tls = std::move(*tls);
+  }
   if (options.wait) return RunWait(options);
   auto url = ck::http::ParseUrl(options.endpoint);
   if (!url.ok()) UsageError("bad --endpoint: " + url.status().ToString());
   url->target = "/";
+  if (url->tls() && options.transport == "raw")
+    UsageError("--transport raw speaks plain HTTP only");
   g_cache_signing_key = !options.no_signing_key_cache;
   if (g_cache_signing_key && !CheckFastSigning(*url)) return 1;
   if (options.setup) {
