@@ -573,6 +573,32 @@ TEST_F(DynamoDbServiceTest, UpdateTableBackfillsANewIndex) {
   EXPECT_EQ(Ok("DescribeTable", {{"TableName", "residents"}})["Table"]["ItemCount"], 2);
 }
 
+TEST_F(DynamoDbServiceTest, TagsPersistAndGoWithTheTable) {
+  CreateResidents();
+  const std::string arn = "arn:aws:dynamodb:us-east-1:000000000000:table/residents";
+  Ok("TagResource",
+     {{"ResourceArn", arn},
+      {"Tags", {{{"Key", "env"}, {"Value", "test"}}, {{"Key", "b"}, {"Value", ""}}}}});
+  Open(false);  // tags live in the catalog
+  EXPECT_EQ(Ok("ListTagsOfResource", {{"ResourceArn", arn}})["Tags"],
+            json::parse(R"([{"Key":"b","Value":""},{"Key":"env","Value":"test"}])"));
+  // Another region's ARN for the same name is another table.
+  ExpectError("ListTagsOfResource",
+              {{"ResourceArn", "arn:aws:dynamodb:eu-west-1:000000000000:table/residents"}},
+              "ResourceNotFoundException",
+              "Requested resource not found: ResourcArn: "
+              "arn:aws:dynamodb:eu-west-1:000000000000:table/residents not found");
+  // A failed TagResource changes nothing.
+  json many = json::array();
+  for (int i = 0; i < 49; ++i) many.push_back({{"Key", "k" + std::to_string(i)}, {"Value", "v"}});
+  ExpectError("TagResource", {{"ResourceArn", arn}, {"Tags", many}}, "LimitExceededException",
+              "A table can have at most 50 tags; this request would give it 51");
+  EXPECT_EQ(Ok("ListTagsOfResource", {{"ResourceArn", arn}})["Tags"].size(), 2u);
+  Ok("DeleteTable", {{"TableName", "residents"}});
+  CreateResidents();
+  EXPECT_EQ(Ok("ListTagsOfResource", {{"ResourceArn", arn}})["Tags"], json::array());
+}
+
 TEST_F(DynamoDbServiceTest, TimeToLiveDeletesExpiredItems) {
   CreateResidents();
   int64_t now = 1767225600;

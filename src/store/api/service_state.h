@@ -31,6 +31,7 @@ struct TableEntry {
   engine::TableSchema schema;
   json description;  // TableDescription without live counters (ItemCount, sizes)
   int64_t next_index_id = 1;
+  std::map<std::string, std::string> tags;  // TagResource / CreateTable's Tags
 };
 
 struct OperationContext {
@@ -96,5 +97,13 @@ Result<std::string> BatchWriteItem(ServiceState&, const json&, OperationContext&
 // transactions.cc
 Result<std::string> TransactWriteItems(ServiceState&, const json&, OperationContext&);
 Result<std::string> TransactGetItems(ServiceState&, const json&, OperationContext&);
+// tag_operations.cc
+Result<std::string> TagResource(ServiceState&, const json&, OperationContext&);
+Result<std::string> UntagResource(ServiceState&, const json&, OperationContext&);
+Result<std::string> ListTagsOfResource(ServiceState&, const json&, OperationContext&);
+Result<std::string> DescribeLimits(ServiceState&, const json&, OperationContext&);
+// The request's Tags member (CreateTable, TagResource), checked; nullopt when absent. A key given
+// twice keeps its last value; more than 50 tags is a LimitExceededException.
+Result<std::optional<std::map<std::string, std::string>>> ReadTags(const json& body);
 
 }  // namespace ck::store::api

@@ -419,6 +419,7 @@ Result<TableEntry> TableFromCatalog(const engine::CatalogEntry& record) {
     entry.next_index_id = stored.value("NextIndexId", int64_t{1});
     entry.schema.table_id = record.table_id;
     entry.schema.ttl_attribute = stored.value("TimeToLiveAttribute", std::string());
+    entry.tags = stored.value("Tags", std::map<std::string, std::string>());
     std::map<std::string, int64_t> index_ids =
         stored.value("IndexIds", std::map<std::string, int64_t>());
     CK_RETURN_IF_ERROR(RebuildSchema(entry, index_ids));
@@ -435,6 +436,7 @@ std::string CatalogText(const TableEntry& entry) {
                  {"IndexIds", index_ids},
                  {"NextIndexId", entry.next_index_id},
                  {"TimeToLiveAttribute", entry.schema.ttl_attribute}};
+  if (!entry.tags.empty()) stored["Tags"] = entry.tags;
   return stored.dump();
 }
 

@@ -1,0 +1,215 @@
+// Tags (TagResource, UntagResource, ListTagsOfResource, and CreateTable's Tags member) and
+// DescribeLimits.
+//
+// A table's tags live in its catalog record, so they survive restarts and go with DeleteTable.
+// The three tag operations name the table by ARN and check it in DynamoDB's order: a missing ARN
+// is "Invalid TableArn"; a string that is not shaped like an ARN at all is an
+// AccessDeniedException (IAM cannot evaluate it); then the members' constraints; then an ARN that
+// does not name a DynamoDB table ("Invalid TableArn: Invalid ResourceArn provided as input ...");
+// then the table lookup. The messages, typo included ("ResourcArn"), are DynamoDB's as recorded
+// by dynalite.
+#include "store/api/service_state.h"
+#include "store/api/table_description.h"
+
+namespace ck::store::api {
+
+namespace {
+
+constexpr size_t kMaxTagsPerTable = 50;
+constexpr size_t kMaxTagKeyLength = 128;
+constexpr size_t kMaxTagValueLength = 256;
+constexpr std::string_view kTableArnPrefix = "arn:aws:dynamodb:";
+
+// Length as DynamoDB's (Java) constraints count it: UTF-16 code units.
+size_t Utf16Length(std::string_view text) {
+  size_t length = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++length;  // a character starts here
+    if (c >= 0xF0) ++length;           // outside the BMP: a surrogate pair
+  }
+  return length;
+}
+
+// ^.+:.+:.+:.+:.+:.+/.+$ — six non-empty colon-separated parts, a '/' in the last one.
+bool LooksLikeArn(std::string_view arn) {
+  size_t from = 1;
+  for (int colon = 0; colon < 5; ++colon) {
+    size_t at = arn.find(':', from);
+    if (at == std::string_view::npos) return false;
+    from = at + 2;
+  }
+  if (from >= arn.size()) return false;
+  size_t slash = arn.find('/', from);
+  return slash != std::string_view::npos && slash + 1 < arn.size();
+}
+
+// ^arn:aws:dynamodb:.+:\d+:table/[^/]{2}[^/]+$
+bool IsTableArn(std::string_view arn) {
+  if (arn.substr(0, kTableArnPrefix.size()) != kTableArnPrefix) return false;
+  const size_t slash = arn.rfind('/');
+  constexpr std::string_view kTable = ":table";
+  if (slash == std::string_view::npos || arn.size() - slash - 1 < 3 || slash < kTable.size() ||
+      arn.substr(slash - kTable.size(), kTable.size()) != kTable) {
+    return false;
+  }
+  size_t digits_begin = slash - kTable.size();
+  const size_t digits_end = digits_begin;
+  while (digits_begin > 0 && arn[digits_begin - 1] >= '0' && arn[digits_begin - 1] <= '9') {
+    --digits_begin;
+  }
+  if (digits_begin == digits_end || digits_begin == 0 || arn[digits_begin - 1] != ':') return false;
+  return digits_begin - 1 > kTableArnPrefix.size();  // a non-empty region
+}
+
+// The ARN checks that come before the members' constraints.
+Status CheckArnPresentAndShaped(const std::optional<std::string>& arn, std::string_view operation) {
+  if (!arn) return InvalidArgument("Invalid TableArn");
+  if (!LooksLikeArn(*arn)) {
+    return PermissionDenied("User: arn:aws:iam::000000000000:root is not authorized to perform: " +
+                            std::string("dynamodb:") + std::string(operation) +
+                            " on resource: " + *arn);
+  }
+  return Status::Ok();
+}
+
+Status CheckTableArn(const std::string& arn) {
+  if (IsTableArn(arn)) return Status::Ok();
+  return InvalidArgument("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
+}
+
+// The table an ARN names: this server's region and account, and a table that exists.
+Result<TableEntry*> FindTableByArn(ServiceState& state, const std::string& arn,
+                                   std::string not_found_message) {
+  const std::string name = arn.substr(arn.rfind('/') + 1);
+  auto it = state.tables.find(name);
+  if (it == state.tables.end() || TableArn(state.options.region, name) != arn) {
+    return NotFound(std::move(not_found_message));
+  }
+  return &it->second;
+}
+
+Status CheckTagCount(const std::map<std::string, std::string>& tags) {
+  if (tags.size() <= kMaxTagsPerTable) return Status::Ok();
+  return ResourceExhausted("A table can have at most " + std::to_string(kMaxTagsPerTable) +
+                           " tags; this request would give it " + std::to_string(tags.size()));
+}
+
+// "1 validation error detected: Value null at '<path>' ...".
+Status MissingMember(std::string_view path) {
+  ConstraintErrors errors;
+  errors.CheckRequired(false, path);
+  return errors.ToStatus();
+}
+
+// Gives `table` these tags, in the catalog first and then in memory.
+Status ReplaceTags(ServiceState& state, TableEntry& table,
+                   std::map<std::string, std::string> tags) {
+  TableEntry updated = table;
+  updated.tags = std::move(tags);
+  CK_RETURN_IF_ERROR(InTransaction(*state.storage, [&] { return state.PersistTable(updated); }));
+  table.tags = std::move(updated.tags);
+  return Status::Ok();
+}
+
+std::string TagsJson(const std::map<std::string, std::string>& tags) {
+  json list = json::array();
+  for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
+  return list.dump();
+}
+
+}  // namespace
+
+Result<std::optional<std::map<std::string, std::string>>> ReadTags(const json& body) {
+  FieldReader reader(body);
+  CK_ASSIGN_OR_RETURN(const json* list, reader.List("Tags"));
+  if (list == nullptr) return std::optional<std::map<std::string, std::string>>();
+  ConstraintErrors errors;
+  std::map<std::string, std::string> tags;
+  for (size_t i = 0; i < list->size(); ++i) {
+    CK_RETURN_IF_ERROR(ExpectStructure((*list)[i], "Tag"));
+    FieldReader tag((*list)[i]);
+    CK_ASSIGN_OR_RETURN(auto key, tag.String("Key"));
+    CK_ASSIGN_OR_RETURN(auto value, tag.String("Value"));
+    const std::string path = "tags." + std::to_string(i + 1) + ".member";
+    errors.CheckRequired(key.has_value(), path + ".key");
+    if (key && key->empty()) {
+      errors.Add(key, path + ".key", "Member must have length greater than or equal to 1");
+    }
+    if (key && Utf16Length(*key) > kMaxTagKeyLength) {
+      errors.Add(
+          key, path + ".key",
+          "Member must have length less than or equal to " + std::to_string(kMaxTagKeyLength));
+    }
+    errors.CheckRequired(value.has_value(), path + ".value");
+    if (value && Utf16Length(*value) > kMaxTagValueLength) {
+      errors.Add(
+          value, path + ".value",
+          "Member must have length less than or equal to " + std::to_string(kMaxTagValueLength));
+    }
+    // A key given twice keeps its last value, as two TagResource calls would.
+    if (key && value) tags[*key] = *value;
+  }
+  CK_RETURN_IF_ERROR(errors.ToStatus());
+  CK_RETURN_IF_ERROR(CheckTagCount(tags));
+  return std::optional<std::map<std::string, std::string>>(std::move(tags));
+}
+
+Result<std::string> TagResource(ServiceState& state, const json& body, OperationContext&) {
+  FieldReader reader(body);
+  CK_ASSIGN_OR_RETURN(auto arn, reader.String("ResourceArn"));
+  CK_RETURN_IF_ERROR(CheckArnPresentAndShaped(arn, "TagResource"));
+  if (reader.Find("Tags") == nullptr) return MissingMember("tags");
+  CK_ASSIGN_OR_RETURN(auto tags, ReadTags(body));
+  CK_RETURN_IF_ERROR(CheckTableArn(*arn));
+  if (tags->empty()) return InvalidArgument("Atleast one Tag needs to be provided as Input.");
+  CK_ASSIGN_OR_RETURN(
+      TableEntry * table,
+      FindTableByArn(state, *arn,
+                     "Requested resource not found: ResourcArn: " + *arn + " not found"));
+  std::map<std::string, std::string> merged = table->tags;
+  for (auto& [key, value] : *tags) merged[key] = std::move(value);
+  CK_RETURN_IF_ERROR(CheckTagCount(merged));
+  CK_RETURN_IF_ERROR(ReplaceTags(state, *table, std::move(merged)));
+  return std::string("{}");
+}
+
+Result<std::string> UntagResource(ServiceState& state, const json& body, OperationContext&) {
+  FieldReader reader(body);
+  CK_ASSIGN_OR_RETURN(auto arn, reader.String("ResourceArn"));
+  CK_ASSIGN_OR_RETURN(auto keys, reader.StringList("TagKeys"));
+  CK_RETURN_IF_ERROR(CheckArnPresentAndShaped(arn, "UntagResource"));
+  if (!keys) return MissingMember("tagKeys");
+  CK_RETURN_IF_ERROR(CheckTableArn(*arn));
+  if (keys->empty()) return InvalidArgument("Atleast one Tag Key needs to be provided as Input.");
+  CK_ASSIGN_OR_RETURN(TableEntry * table,
+                      FindTableByArn(state, *arn, std::string(kResourceNotFoundMessage)));
+  std::map<std::string, std::string> kept = table->tags;
+  for (const auto& key : *keys) kept.erase(key);  // an absent key is not an error
+  if (kept.size() != table->tags.size()) {
+    CK_RETURN_IF_ERROR(ReplaceTags(state, *table, std::move(kept)));
+  }
+  return std::string("{}");
+}
+
+Result<std::string> ListTagsOfResource(ServiceState& state, const json& body, OperationContext&) {
+  FieldReader reader(body);
+  CK_ASSIGN_OR_RETURN(auto arn, reader.String("ResourceArn"));
+  CK_ASSIGN_OR_RETURN(auto next_token, reader.String("NextToken"));
+  (void)next_token;  // every tag fits in one page (at most 50), so there is never a next one
+  CK_RETURN_IF_ERROR(CheckArnPresentAndShaped(arn, "ListTagsOfResource"));
+  CK_RETURN_IF_ERROR(CheckTableArn(*arn));
+  CK_ASSIGN_OR_RETURN(
+      TableEntry * table,
+      FindTableByArn(state, *arn,
+                     "Requested resource not found: ResourcArn: " + *arn + " not found"));
+  return "{\"Tags\":" + TagsJson(table->tags) + "}";
+}
+
+Result<std::string> DescribeLimits(ServiceState&, const json&, OperationContext&) {
+  // DynamoDB's default quotas for provisioned capacity in most regions (reported, not enforced).
+  return std::string(
+      "{\"AccountMaxReadCapacityUnits\":80000,\"AccountMaxWriteCapacityUnits\":80000,"
+      "\"TableMaxReadCapacityUnits\":40000,\"TableMaxWriteCapacityUnits\":40000}");
+}
+
+}  // namespace ck::store::api
