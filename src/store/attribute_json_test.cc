@@ -117,7 +117,7 @@ Item EveryKindOfItem() {
                 AttributeValue::FromList({AttributeValue::Null(), AttributeValue::Bool(false)}));
   inner.emplace("", AttributeValue::String(""));
   Item item;
-  item.emplace("s", AttributeValue::String(std::string("tab\t quote\" back\\ nul\0 \x1f end", 30)));
+  item.emplace("s", AttributeValue::String(std::string("tab\t quote\" back\\ nul\0 \x1f end", 28)));
   item.emplace("caf\xc3\xa9 \xf0\x9f\x90\xb1", AttributeValue::String("\xe2\x82\xac"));
   item.emplace("n", AttributeValue::Number("-12.5"));
   item.emplace("b", AttributeValue::Binary(std::string("\x00\xff\x10", 3)));
