@@ -599,6 +599,22 @@ TEST_F(DynamoDbServiceTest, TagsPersistAndGoWithTheTable) {
   EXPECT_EQ(Ok("ListTagsOfResource", {{"ResourceArn", arn}})["Tags"], json::array());
 }
 
+TEST_F(DynamoDbServiceTest, PointInTimeRecoverySettingPersists) {
+  CreateResidents();
+  ExpectError("DescribeContinuousBackups", {{"TableName", "nobody"}}, "TableNotFoundException",
+              "Table not found: nobody");
+  json enabled = Ok("UpdateContinuousBackups",
+                    {{"TableName", "residents"},
+                     {"PointInTimeRecoverySpecification",
+                      {{"PointInTimeRecoveryEnabled", true}, {"RecoveryPeriodInDays", 7}}}});
+  Open(false);  // kept in the catalog
+  json described = Ok("DescribeContinuousBackups", {{"TableName", "residents"}});
+  EXPECT_EQ(described, enabled);
+  EXPECT_EQ(described["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+                     ["RecoveryPeriodInDays"],
+            7);
+}
+
 TEST_F(DynamoDbServiceTest, TimeToLiveDeletesExpiredItems) {
   CreateResidents();
   int64_t now = 1767225600;

@@ -74,6 +74,8 @@ std::string_view ErrorTypeName(ErrorType type) {
       return "com.amazonaws.dynamodb.v20120810#TransactionCanceledException";
     case ErrorType::kIdempotentParameterMismatch:
       return "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException";
+    case ErrorType::kTableNotFound:
+      return "com.amazonaws.dynamodb.v20120810#TableNotFoundException";
   }
   return "com.amazonaws.dynamodb.v20120810#InternalServerError";
 }

@@ -43,6 +43,7 @@ enum class ErrorType {
   kInvalidSignature,
   kTransactionCanceled,
   kIdempotentParameterMismatch,
+  kTableNotFound,  // the backup operations' own "Table not found: <name>"
 };
 
 struct ApiError {

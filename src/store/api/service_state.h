@@ -32,6 +32,11 @@ struct TableEntry {
   json description;  // TableDescription without live counters (ItemCount, sizes)
   int64_t next_index_id = 1;
   std::map<std::string, std::string> tags;  // TagResource / CreateTable's Tags
+  // UpdateContinuousBackups: point-in-time recovery as recorded and reported (no backups are
+  // taken); `pitr_enabled_at` is when it was last switched on, in epoch seconds.
+  bool pitr_enabled = false;
+  int64_t pitr_recovery_days = 35;
+  double pitr_enabled_at = 0;
 };
 
 struct OperationContext {
@@ -83,6 +88,8 @@ Result<std::string> DeleteTable(ServiceState&, const json&, OperationContext&);
 Result<std::string> UpdateTable(ServiceState&, const json&, OperationContext&);
 Result<std::string> DescribeTimeToLive(ServiceState&, const json&, OperationContext&);
 Result<std::string> UpdateTimeToLive(ServiceState&, const json&, OperationContext&);
+Result<std::string> DescribeContinuousBackups(ServiceState&, const json&, OperationContext&);
+Result<std::string> UpdateContinuousBackups(ServiceState&, const json&, OperationContext&);
 // item_operations.cc
 Result<std::string> PutItem(ServiceState&, const json&, OperationContext&);
 Result<std::string> GetItem(ServiceState&, const json&, OperationContext&);

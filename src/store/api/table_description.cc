@@ -420,6 +420,12 @@ Result<TableEntry> TableFromCatalog(const engine::CatalogEntry& record) {
     entry.schema.table_id = record.table_id;
     entry.schema.ttl_attribute = stored.value("TimeToLiveAttribute", std::string());
     entry.tags = stored.value("Tags", std::map<std::string, std::string>());
+    if (stored.contains("PointInTimeRecovery")) {
+      const json& pitr = stored["PointInTimeRecovery"];
+      entry.pitr_enabled = pitr.value("Enabled", false);
+      entry.pitr_recovery_days = pitr.value("RecoveryPeriodInDays", int64_t{35});
+      entry.pitr_enabled_at = pitr.value("EnabledAt", 0.0);
+    }
     std::map<std::string, int64_t> index_ids =
         stored.value("IndexIds", std::map<std::string, int64_t>());
     CK_RETURN_IF_ERROR(RebuildSchema(entry, index_ids));
@@ -437,6 +443,11 @@ std::string CatalogText(const TableEntry& entry) {
                  {"NextIndexId", entry.next_index_id},
                  {"TimeToLiveAttribute", entry.schema.ttl_attribute}};
   if (!entry.tags.empty()) stored["Tags"] = entry.tags;
+  if (entry.pitr_enabled) {
+    stored["PointInTimeRecovery"] = {{"Enabled", true},
+                                     {"RecoveryPeriodInDays", entry.pitr_recovery_days},
+                                     {"EnabledAt", entry.pitr_enabled_at}};
+  }
   return stored.dump();
 }
 

@@ -1,5 +1,6 @@
 // CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable, DescribeTimeToLive and
-// UpdateTimeToLive. Tables are ACTIVE as soon as they are created.
+// UpdateTimeToLive, DescribeContinuousBackups, UpdateContinuousBackups. Tables are ACTIVE as soon
+// as they are created.
 #include <algorithm>
 #include <set>
 
@@ -19,6 +20,17 @@ Result<std::string> ReadTableName(const FieldReader& reader) {
   errors.CheckName(name, "tableName", true);
   CK_RETURN_IF_ERROR(errors.ToStatus());
   return *name;
+}
+
+// A structure member the operation requires (`shape` names it and its type, `path` is its
+// constraint path): "Value null at '<path>' failed to satisfy constraint: ..." when absent.
+Result<const json*> ReadRequiredStructure(const FieldReader& reader, std::string_view shape,
+                                          std::string_view path) {
+  CK_ASSIGN_OR_RETURN(const json* structure, reader.Structure(shape, shape));
+  ConstraintErrors errors;
+  errors.CheckRequired(structure != nullptr, path);
+  CK_RETURN_IF_ERROR(errors.ToStatus());
+  return structure;
 }
 
 std::string DescriptionBody(std::string_view member, const json& description) {
@@ -356,11 +368,10 @@ Result<std::string> DescribeTimeToLive(ServiceState& state, const json& body, Op
 Result<std::string> UpdateTimeToLive(ServiceState& state, const json& body, OperationContext&) {
   FieldReader reader(body);
   CK_ASSIGN_OR_RETURN(std::string name, ReadTableName(reader));
-  CK_ASSIGN_OR_RETURN(const json* specification,
-                      reader.Structure("TimeToLiveSpecification", "TimeToLiveSpecification"));
+  CK_ASSIGN_OR_RETURN(
+      const json* specification,
+      ReadRequiredStructure(reader, "TimeToLiveSpecification", "timeToLiveSpecification"));
   ConstraintErrors errors;
-  errors.CheckRequired(specification != nullptr, "timeToLiveSpecification");
-  CK_RETURN_IF_ERROR(errors.ToStatus());
   FieldReader spec_reader(*specification);
   CK_ASSIGN_OR_RETURN(auto enabled, spec_reader.Boolean("Enabled"));
   CK_ASSIGN_OR_RETURN(auto attribute, spec_reader.String("AttributeName"));
@@ -385,6 +396,70 @@ Result<std::string> UpdateTimeToLive(ServiceState& state, const json& body, Oper
   *table = std::move(updated);
   return json{{"TimeToLiveSpecification", {{"Enabled", *enabled}, {"AttributeName", *attribute}}}}
       .dump();
+}
+
+namespace {
+
+// The table of a backup operation: a missing one is TableNotFoundException "Table not found:
+// <name>", where the other table-level operations answer ResourceNotFoundException.
+Result<TableEntry*> FindBackupTable(ServiceState& state, const std::string& name,
+                                    OperationContext& context) {
+  auto table = state.FindTable(name);
+  if (!table.ok()) {
+    context.error_type = ErrorType::kTableNotFound;
+    return NotFound("Table not found: " + name);
+  }
+  return table;
+}
+
+std::string ContinuousBackupsBody(const ServiceState& state, const TableEntry& table) {
+  json recovery = {{"PointInTimeRecoveryStatus", table.pitr_enabled ? "ENABLED" : "DISABLED"}};
+  if (table.pitr_enabled) {
+    // "LatestRestorableDateTime is typically 5 minutes before the current time."
+    const double latest = std::max(table.pitr_enabled_at, state.NowEpochSeconds() - 300);
+    recovery["EarliestRestorableDateTime"] = table.pitr_enabled_at;
+    recovery["LatestRestorableDateTime"] = latest;
+    recovery["RecoveryPeriodInDays"] = table.pitr_recovery_days;
+  }
+  return DescriptionBody(
+      "ContinuousBackupsDescription",
+      {{"ContinuousBackupsStatus", "ENABLED"}, {"PointInTimeRecoveryDescription", recovery}});
+}
+
+}  // namespace
+
+Result<std::string> DescribeContinuousBackups(ServiceState& state, const json& body,
+                                              OperationContext& context) {
+  FieldReader reader(body);
+  CK_ASSIGN_OR_RETURN(std::string name, ReadTableName(reader));
+  CK_ASSIGN_OR_RETURN(TableEntry * table, FindBackupTable(state, name, context));
+  return ContinuousBackupsBody(state, *table);
+}
+
+Result<std::string> UpdateContinuousBackups(ServiceState& state, const json& body,
+                                            OperationContext& context) {
+  FieldReader reader(body);
+  CK_ASSIGN_OR_RETURN(std::string name, ReadTableName(reader));
+  CK_ASSIGN_OR_RETURN(const json* specification,
+                      ReadRequiredStructure(reader, "PointInTimeRecoverySpecification",
+                                            "pointInTimeRecoverySpecification"));
+  ConstraintErrors errors;
+  FieldReader spec_reader(*specification);
+  CK_ASSIGN_OR_RETURN(auto enabled, spec_reader.Boolean("PointInTimeRecoveryEnabled"));
+  CK_ASSIGN_OR_RETURN(auto days, spec_reader.Integer("RecoveryPeriodInDays"));
+  errors.CheckRequired(enabled.has_value(),
+                       "pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled");
+  errors.CheckMin(days, "pointInTimeRecoverySpecification.recoveryPeriodInDays", 1);
+  errors.CheckMax(days, "pointInTimeRecoverySpecification.recoveryPeriodInDays", 35);
+  CK_RETURN_IF_ERROR(errors.ToStatus());
+  CK_ASSIGN_OR_RETURN(TableEntry * table, FindBackupTable(state, name, context));
+  TableEntry updated = *table;
+  if (*enabled && !table->pitr_enabled) updated.pitr_enabled_at = state.NowEpochSeconds();
+  updated.pitr_enabled = *enabled;
+  updated.pitr_recovery_days = days.value_or(35);
+  CK_RETURN_IF_ERROR(InTransaction(*state.storage, [&] { return state.PersistTable(updated); }));
+  *table = std::move(updated);
+  return ContinuousBackupsBody(state, *table);
 }
 
 }  // namespace ck::store::api
