@@ -46,4 +46,9 @@ Result<json> LiveDescription(engine::Storage& storage, const TableEntry& entry);
 
 std::string TableArn(const std::string& region, const std::string& table_name);
 
+// CreateTable's and UpdateTable's TableClass, SSESpecification and StreamSpecification: checked
+// with DynamoDB's constraints and recorded in `description` (TableClassSummary, SSEDescription).
+// Streams are not implemented, so enabling one is a ValidationException that says so.
+Status ApplyTableSettings(const FieldReader& reader, const std::string& region, json& description);
+
 }  // namespace ck::store::api

@@ -179,6 +179,11 @@ Result<std::string> DeleteTable(ServiceState& state, const json& body, Operation
   FieldReader reader(body);
   CK_ASSIGN_OR_RETURN(std::string name, ReadTableName(reader));
   CK_ASSIGN_OR_RETURN(TableEntry * table, state.FindTable(name, true));
+  if (table->description.value("DeletionProtectionEnabled", false)) {
+    return InvalidArgument(
+        "Resource cannot be deleted as it is currently protected against deletion. Disable "
+        "deletion protection first.");
+  }
   CK_ASSIGN_OR_RETURN(json description, LiveDescription(*state.storage, *table));
   description["TableStatus"] = "DELETING";
   int64_t table_id = table->schema.table_id;
@@ -212,7 +217,7 @@ Result<std::string> UpdateTable(ServiceState& state, const json& body, Operation
   bool has_index_updates = index_updates != nullptr && !index_updates->empty();
   if (!billing_mode && throughput == nullptr && !has_index_updates &&
       reader.Find("StreamSpecification") == nullptr && reader.Find("SSESpecification") == nullptr &&
-      reader.Find("DeletionProtectionEnabled") == nullptr) {
+      reader.Find("DeletionProtectionEnabled") == nullptr && reader.Find("TableClass") == nullptr) {
     return InvalidArgument(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
         "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
@@ -270,6 +275,7 @@ Result<std::string> UpdateTable(ServiceState& state, const json& body, Operation
     CK_ASSIGN_OR_RETURN(auto protection, reader.Boolean("DeletionProtectionEnabled"));
     description["DeletionProtectionEnabled"] = protection.value_or(false);
   }
+  CK_RETURN_IF_ERROR(ApplyTableSettings(reader, state.options.region, description));
 
   std::vector<int64_t> dropped;
   std::vector<std::string> created;
@@ -452,6 +458,11 @@ Result<std::string> UpdateContinuousBackups(ServiceState& state, const json& bod
   errors.CheckMin(days, "pointInTimeRecoverySpecification.recoveryPeriodInDays", 1);
   errors.CheckMax(days, "pointInTimeRecoverySpecification.recoveryPeriodInDays", 35);
   CK_RETURN_IF_ERROR(errors.ToStatus());
+  if (days && !*enabled) {
+    return InvalidArgument(
+        "Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time "
+        "recovery.");
+  }
   CK_ASSIGN_OR_RETURN(TableEntry * table, FindBackupTable(state, name, context));
   TableEntry updated = *table;
   if (*enabled && !table->pitr_enabled) updated.pitr_enabled_at = state.NowEpochSeconds();

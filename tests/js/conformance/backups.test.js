@@ -77,5 +77,7 @@ describe('DescribeContinuousBackups and UpdateContinuousBackups', () => {
       'failed to satisfy constraint: Member must have value less than or equal to 35')
     await expectError(setRecovery(T, { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 0 }), 'ValidationException',
       /Member must have value greater than or equal to 1$/)
+    await expectError(setRecovery(T, { PointInTimeRecoveryEnabled: false, RecoveryPeriodInDays: 7 }), 'ValidationException',
+      'Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.')
   })
 })
