@@ -227,7 +227,8 @@ void RegisterDynamoDbCommand(CLI::App& app) {
                       "write the server's URL to this file once it is listening");
   command
       ->add_option("--ttl-sweep-interval-ms", flags->ttl_sweep_interval_ms,
-                   "how often expired TTL items are deleted")
+                   "how often expired TTL items are deleted; after a whole interval\n"
+                   "without requests, freed memory is also returned to the system")
       ->check(CLI::Range(10, 86400000))
       ->capture_default_str();
   command->add_option("--log-level", flags->log_level, "debug, info, warn or error")
