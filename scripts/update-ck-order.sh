@@ -31,6 +31,17 @@ record() {
   shift
   rm -rf "$TMP/data" "$TMP/ready"
   mkdir -p "$TMP/data"
+  if [[ " $* " == *" --tls-auto "* ]]; then
+    # `ck up` creates the local CA and certificate before it starts `ck dynamodb`, so key and
+    # certificate generation is not on the recorded path: let a first run create them.
+    "$CK_BIN" dynamodb --listen 127.0.0.1:0 --data-dir "$TMP/data" --ready-file "$TMP/ready" \
+      "$@" </dev/null >"$TMP/ck.log" 2>&1 &
+    local first=$!
+    for _ in $(seq 100); do [[ -s "$TMP/ready" ]] && break; sleep 0.1; done
+    kill "$first"
+    wait "$first" || true
+    rm -f "$TMP/ready"
+  fi
   valgrind --tool=callgrind --demangle=no --callgrind-out-file="$TMP/$name.out" \
     "$CK_BIN" dynamodb --listen 127.0.0.1:0 --data-dir "$TMP/data" --ready-file "$TMP/ready" \
     --durability normal "$@" </dev/null >"$TMP/ck.log" 2>&1 &
