@@ -137,6 +137,7 @@ Status Run(const DynamoDbFlags& flags) {
   asio::steady_timer sweep_timer(io);
   uint64_t requests_at_last_tick = 0;
   bool trimmed = true;
+  std::function<void(size_t, bool)> sweep_step;
   std::function<void()> schedule_sweep = [&] {
     sweep_timer.expires_after(std::chrono::milliseconds(flags.ttl_sweep_interval_ms));
     sweep_timer.async_wait([&](const boost::system::error_code& wait_error) {
@@ -146,13 +147,23 @@ Status Run(const DynamoDbFlags& flags) {
       const bool trim = idle && !trimmed;
       requests_at_last_tick = requests;
       trimmed = idle;
-      asio::post(worker, [&, trim] {
-        size_t deleted = service->SweepExpiredItems();
-        if (deleted > 0) Logger::Global().Info("ttl sweep", {{"deleted", deleted}});
-        if (trim) malloc_trim(0);
-        asio::post(io, schedule_sweep);
-      });
+      asio::post(worker, [&, trim] { sweep_step(0, trim); });
     });
+  };
+  // A sweep of many expired items runs as several worker jobs of kSweepStep items, each queued
+  // behind the requests that arrived meanwhile, so that it never stalls them for long.
+  constexpr size_t kSweepStep = 2000;
+  sweep_step = [&](size_t deleted_before, bool trim) {
+    const size_t deleted = service->SweepExpiredItems(kSweepStep);
+    if (deleted == kSweepStep) {
+      asio::post(worker, [&, total = deleted_before + deleted, trim] { sweep_step(total, trim); });
+      return;
+    }
+    if (deleted_before + deleted > 0) {
+      Logger::Global().Info("ttl sweep", {{"deleted", deleted_before + deleted}});
+    }
+    if (trim) malloc_trim(0);
+    asio::post(io, schedule_sweep);
   };
   schedule_sweep();
 

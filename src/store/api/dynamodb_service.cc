@@ -189,12 +189,13 @@ http::HttpResponse DynamoDbService::Handle(const http::HttpRequest& request) {
   return Respond(request, http::HttpStatus::ok, kJsonContentType, std::move(*result));
 }
 
-size_t DynamoDbService::SweepExpiredItems() {
+size_t DynamoDbService::SweepExpiredItems(size_t max_items) {
   auto& state = *state_;
   int64_t now = static_cast<int64_t>(state.NowEpochSeconds());
   size_t deleted = 0;
-  while (true) {
-    auto rows = state.storage->ExpiredRows(now, now - kFiveYearsSeconds, kSweepBatch);
+  while (deleted < max_items) {
+    const int batch = static_cast<int>(std::min<size_t>(kSweepBatch, max_items - deleted));
+    auto rows = state.storage->ExpiredRows(now, now - kFiveYearsSeconds, batch);
     if (!rows.ok() || rows->empty()) break;
     Status status = InTransaction(*state.storage, [&]() -> Status {
       for (const auto& row : *rows) {
@@ -206,7 +207,7 @@ size_t DynamoDbService::SweepExpiredItems() {
       }
       return Status::Ok();
     });
-    if (!status.ok() || rows->size() < static_cast<size_t>(kSweepBatch)) break;
+    if (!status.ok() || rows->size() < static_cast<size_t>(batch)) break;
   }
   return deleted;
 }

@@ -20,6 +20,8 @@
 // internal failures become HTTP 500 InternalServerError responses.
 #pragma once
 
+#include <limits>
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -63,8 +65,10 @@ class DynamoDbService {
   http::HttpResponse Handle(const http::HttpRequest& request);
 
   // Deletes items whose TTL attribute lies in the past (and at most five years in the past, as
-  // DynamoDB does), with their index rows. Returns how many were deleted.
-  size_t SweepExpiredItems();
+  // DynamoDB does), with their index rows, at most `max_items` of them. Returns how many were
+  // deleted: `max_items` means more may be left, so a caller that must keep serving requests
+  // sweeps in steps and lets requests in between.
+  size_t SweepExpiredItems(size_t max_items = std::numeric_limits<size_t>::max());
 
  private:
   explicit DynamoDbService(std::unique_ptr<ServiceState> state);

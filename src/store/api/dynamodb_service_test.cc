@@ -650,6 +650,15 @@ TEST_F(DynamoDbServiceTest, TimeToLiveDeletesExpiredItems) {
   EXPECT_EQ(index["Count"], 2);  // the index row went with the item
   now_ += std::chrono::seconds(2000);
   EXPECT_EQ(service_->SweepExpiredItems(), 1u);
+
+  // A bounded sweep deletes at most that many and leaves the rest for the next step.
+  for (int i = 0; i < 5; ++i) put("batch-" + std::to_string(i), now);
+  EXPECT_EQ(service_->SweepExpiredItems(2), 2u);
+  EXPECT_EQ(Ok("Scan", {{"TableName", "residents"}})["Count"], 4);
+  EXPECT_EQ(service_->SweepExpiredItems(2), 2u);
+  EXPECT_EQ(service_->SweepExpiredItems(2), 1u);
+  EXPECT_EQ(service_->SweepExpiredItems(2), 0u);
+  EXPECT_EQ(Ok("Scan", {{"TableName", "residents"}})["Count"], 1);  // "ancient" stays
 }
 
 class DynamoDbAuthTest : public DynamoDbServiceTest {
