@@ -260,8 +260,10 @@ class StoredItemParser {
   size_t offset() const { return static_cast<size_t>(p_ - begin_); }
 
  private:
-  // Our writer never nests deeper than DynamoDB allows; the margin only bounds the recursion.
-  static constexpr int kMaxDepth = 2 * kMaxAttributeNestingDepth;
+  // Levels of attribute values (an item's attributes are level 1). Requests cannot nest deeper
+  // than DynamoDB's 32, but rows written before UpdateItem checked that may; the limit only keeps
+  // a corrupt row from exhausting the stack, so it is far above anything a valid row holds.
+  static constexpr int kMaxDepth = 16 * kMaxAttributeNestingDepth;
 
   void SkipSpace() {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
@@ -442,7 +444,7 @@ class StoredItemParser {
     }
     if (tag == "M") {
       AttributeValue::Map map;
-      if (!ParseMap(map, depth + 1)) return std::nullopt;
+      if (!ParseMap(map, depth)) return std::nullopt;
       return AttributeValue::FromMap(std::move(map));
     }
     return std::nullopt;

@@ -189,6 +189,21 @@ TEST(AttributeJsonTest, MalformedStoredItemsAreCorrupt) {
   }
 }
 
+// Rows written before UpdateItem checked nesting can be deeper than a request may be; they must
+// stay readable.
+TEST(AttributeJsonTest, StoredItemsDeeperThanRequestsAllowAreRead) {
+  AttributeValue value = AttributeValue::String("leaf");
+  for (int level = 0; level < 199; ++level) {
+    value = level % 2 == 0 ? AttributeValue::FromMap({{"m", std::move(value)}})
+                           : AttributeValue::FromList({std::move(value)});
+  }
+  Item item;
+  item.emplace("deep", std::move(value));
+  auto decoded = ItemFromStoredJson(ItemToJsonText(item));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(*decoded, item);
+}
+
 TEST(AttributeJsonTest, DeeplyNestedStoredItemIsCorruptNotACrash) {
   std::string text = R"({"a":)";
   for (int i = 0; i < 100000; ++i) text += R"({"L":[)";

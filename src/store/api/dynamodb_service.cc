@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "core/crypto.h"
+#include "core/logger.h"
 #include "store/api/request_auth.h"
 #include "store/api/service_state.h"
 #include "store/api/table_description.h"
@@ -196,7 +197,11 @@ size_t DynamoDbService::SweepExpiredItems(size_t max_items) {
   while (deleted < max_items) {
     const int batch = static_cast<int>(std::min<size_t>(kSweepBatch, max_items - deleted));
     auto rows = state.storage->ExpiredRows(now, now - kFiveYearsSeconds, batch);
-    if (!rows.ok() || rows->empty()) break;
+    if (!rows.ok()) {
+      Logger::Global().Warn("ttl sweep failed", {{"error", rows.status().ToString()}});
+      break;
+    }
+    if (rows->empty()) break;
     Status status = InTransaction(*state.storage, [&]() -> Status {
       for (const auto& row : *rows) {
         const TableEntry* table = state.FindTableById(row.table_id);
@@ -207,7 +212,12 @@ size_t DynamoDbService::SweepExpiredItems(size_t max_items) {
       }
       return Status::Ok();
     });
-    if (!status.ok() || rows->size() < static_cast<size_t>(batch)) break;
+    if (!status.ok()) {
+      // The batch was rolled back; it is retried on the next sweep.
+      Logger::Global().Warn("ttl sweep failed", {{"error", status.ToString()}});
+      break;
+    }
+    if (rows->size() < static_cast<size_t>(batch)) break;
   }
   return deleted;
 }

@@ -270,6 +270,37 @@ TEST_F(DynamoDbServiceTest, PutGetDeleteAndConditions) {
                    .contains("Item"));
 }
 
+// Regression: SET on a nested path could build an item deeper than 32 levels, which DynamoDB
+// refuses and which no request could have written directly.
+TEST_F(DynamoDbServiceTest, UpdateItemKeepsNestingWithinDynamoDbsLimit) {
+  CreateResidents();
+  Put("ada", 1, "Oslo", 80);
+  auto nested = [](int levels) {  // `levels` levels of maps around a string
+    json value = {{"S", "leaf"}};
+    for (int i = 1; i < levels; ++i) value = {{"M", {{"k", value}}}};
+    return value;
+  };
+  auto set_a = [&](int levels) {
+    return Call("UpdateItem", {{"TableName", "residents"},
+                               {"Key", {{"ckid", {{"S", "ada"}}}, {"seq", {{"N", "1"}}}}},
+                               {"UpdateExpression", "SET a = :v"},
+                               {"ExpressionAttributeValues", {{":v", nested(levels)}}}});
+  };
+  auto set_a_k = [&](int levels) {
+    return Call("UpdateItem", {{"TableName", "residents"},
+                               {"Key", {{"ckid", {{"S", "ada"}}}, {"seq", {{"N", "1"}}}}},
+                               {"UpdateExpression", "SET a.k = :v"},
+                               {"ExpressionAttributeValues", {{":v", nested(levels)}}}});
+  };
+  EXPECT_EQ(set_a(32).status, 200);
+  EXPECT_EQ(set_a_k(31).status, 200);  // a stays at 32 levels
+  Reply too_deep = set_a_k(32);        // a would have 33
+  EXPECT_EQ(too_deep.type, "ValidationException");
+  EXPECT_EQ(too_deep.message, "Nesting Levels have exceeded supported limits");
+  // The item is unchanged and every read of it still works.
+  EXPECT_EQ(Ok("Scan", {{"TableName", "residents"}})["Count"], 1);
+}
+
 TEST_F(DynamoDbServiceTest, UpdateItemReturnValues) {
   CreateResidents();
   json key = {{"ckid", {{"S", "bob"}}}, {"seq", {{"N", "1"}}}};

@@ -240,10 +240,7 @@ Result<std::string> UpdateItem(ServiceState& state, const json& body, OperationC
         EvaluateCondition(condition, old_item, request.return_old_on_failure, context));
     new_item = old_item ? *old_item : *key;
     if (update) CK_RETURN_IF_ERROR(update->Apply(new_item));
-    CK_RETURN_IF_ERROR(ValidateIndexKeys(schema, new_item));
-    if (ItemByteSize(new_item) > kMaxItemBytes) {
-      return InvalidArgument("Item size to update has exceeded the maximum allowed size");
-    }
+    CK_RETURN_IF_ERROR(ValidateUpdatedItem(schema, new_item));
     static const Item kNoItem;
     return state.store->PutItem(schema, new_item, old_item ? &*old_item : &kNoItem);
   }));

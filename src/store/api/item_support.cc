@@ -1,5 +1,6 @@
 #include "store/api/item_support.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "store/attribute_json.h"
@@ -203,6 +204,35 @@ Status ValidateItem(const engine::TableSchema& table, const Item& item) {
   CK_RETURN_IF_ERROR(ValidateIndexKeys(table, item));
   if (ItemByteSize(item) > kMaxItemBytes) {
     return InvalidArgument("Item size has exceeded the maximum allowed size");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// Levels of nesting of a value: 1 for a scalar or set, one more for each map or list around it.
+int NestingDepth(const AttributeValue& value) {
+  int deepest = 0;
+  if (value.type() == AttributeType::kMap) {
+    for (const auto& [name, member] : value.map())
+      deepest = std::max(deepest, NestingDepth(member));
+  } else if (value.type() == AttributeType::kList) {
+    for (const auto& element : value.list()) deepest = std::max(deepest, NestingDepth(element));
+  }
+  return deepest + 1;
+}
+
+}  // namespace
+
+Status ValidateUpdatedItem(const engine::TableSchema& table, const Item& item) {
+  CK_RETURN_IF_ERROR(ValidateIndexKeys(table, item));
+  for (const auto& [name, value] : item) {
+    if (NestingDepth(value) > kMaxAttributeNestingDepth) {
+      return InvalidArgument("Nesting Levels have exceeded supported limits");
+    }
+  }
+  if (ItemByteSize(item) > kMaxItemBytes) {
+    return InvalidArgument("Item size to update has exceeded the maximum allowed size");
   }
   return Status::Ok();
 }

@@ -51,6 +51,10 @@ Status ValidateKey(const engine::TableSchema& table, const Item& key);
 Status ValidateItem(const engine::TableSchema& table, const Item& item);
 // Index key attribute types and emptiness (also after UpdateItem computes a new item).
 Status ValidateIndexKeys(const engine::TableSchema& table, const Item& item);
+// The item an update expression produced (UpdateItem, TransactWriteItems' Update): index keys as
+// ValidateIndexKeys, at most 32 levels of nesting ("Nesting Levels have exceeded supported
+// limits"; a SET on a nested path can deepen an item) and at most 400 KB.
+Status ValidateUpdatedItem(const engine::TableSchema& table, const Item& item);
 // Only the key attributes of `item`.
 Item KeyOf(const engine::TableSchema& table, const Item& item);
 

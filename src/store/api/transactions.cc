@@ -144,10 +144,7 @@ Result<std::string> Evaluate(ServiceState& state, TransactAction& action) {
   if (action.kind == TransactAction::Kind::kUpdate) {
     action.new_item = action.old_item ? *action.old_item : action.key;
     Status applied = action.update->Apply(action.new_item);
-    if (applied.ok()) applied = ValidateIndexKeys(schema, action.new_item);
-    if (applied.ok() && ItemByteSize(action.new_item) > kMaxItemBytes) {
-      applied = InvalidArgument("Item size to update has exceeded the maximum allowed size");
-    }
+    if (applied.ok()) applied = ValidateUpdatedItem(schema, action.new_item);
     if (!applied.ok()) {
       if (applied.code() != StatusCode::kInvalidArgument) return applied;
       std::string reason = "{\"Code\":\"ValidationError\",\"Message\":";
