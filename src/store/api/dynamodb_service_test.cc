@@ -613,6 +613,10 @@ TEST_F(DynamoDbServiceTest, TagsPersistAndGoWithTheTable) {
   Open(false);  // tags live in the catalog
   EXPECT_EQ(Ok("ListTagsOfResource", {{"ResourceArn", arn}})["Tags"],
             json::parse(R"([{"Key":"b","Value":""},{"Key":"env","Value":"test"}])"));
+  // Member types are checked before anything else, the ARN included.
+  EXPECT_EQ(Call("TagResource", {{"Tags", "x"}}).type, "SerializationException");
+  EXPECT_EQ(Call("TagResource", {{"ResourceArn", "bad"}, {"Tags", {{{"Key", 5}}}}}).type,
+            "SerializationException");
   // Another region's ARN for the same name is another table.
   ExpectError("ListTagsOfResource",
               {{"ResourceArn", "arn:aws:dynamodb:eu-west-1:000000000000:table/residents"}},
@@ -622,8 +626,8 @@ TEST_F(DynamoDbServiceTest, TagsPersistAndGoWithTheTable) {
   // A failed TagResource changes nothing.
   json many = json::array();
   for (int i = 0; i < 49; ++i) many.push_back({{"Key", "k" + std::to_string(i)}, {"Value", "v"}});
-  ExpectError("TagResource", {{"ResourceArn", arn}, {"Tags", many}}, "LimitExceededException",
-              "A table can have at most 50 tags; this request would give it 51");
+  ExpectError("TagResource", {{"ResourceArn", arn}, {"Tags", many}}, "ValidationException",
+              "Number of Tags exceed the current limit for the provided ResourceArn");
   EXPECT_EQ(Ok("ListTagsOfResource", {{"ResourceArn", arn}})["Tags"].size(), 2u);
   Ok("DeleteTable", {{"TableName", "residents"}});
   CreateResidents();

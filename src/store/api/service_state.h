@@ -109,8 +109,8 @@ Result<std::string> TagResource(ServiceState&, const json&, OperationContext&);
 Result<std::string> UntagResource(ServiceState&, const json&, OperationContext&);
 Result<std::string> ListTagsOfResource(ServiceState&, const json&, OperationContext&);
 Result<std::string> DescribeLimits(ServiceState&, const json&, OperationContext&);
-// The request's Tags member (CreateTable, TagResource), checked; nullopt when absent. A key given
-// twice keeps its last value; more than 50 tags is a LimitExceededException.
+// CreateTable's Tags member, checked as TagResource checks it (a key given twice, an invalid key
+// or value, the aws: prefix, more than 50 tags: ValidationException); nullopt when absent.
 Result<std::optional<std::map<std::string, std::string>>> ReadTags(const json& body);
 
 }  // namespace ck::store::api

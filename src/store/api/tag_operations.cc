@@ -2,12 +2,18 @@
 // DescribeLimits.
 //
 // A table's tags live in its catalog record, so they survive restarts and go with DeleteTable.
-// The three tag operations name the table by ARN and check it in DynamoDB's order: a missing ARN
-// is "Invalid TableArn"; a string that is not shaped like an ARN at all is an
-// AccessDeniedException (IAM cannot evaluate it); then the members' constraints; then an ARN that
-// does not name a DynamoDB table ("Invalid TableArn: Invalid ResourceArn provided as input ...");
-// then the table lookup. The messages, typo included ("ResourcArn"), are DynamoDB's as recorded
-// by dynalite.
+// The tag operations check, in DynamoDB's order: the members' JSON types; a missing ARN ("Invalid
+// TableArn"); a string not shaped like an ARN at all (AccessDeniedException: IAM cannot evaluate
+// it); a missing Tags/TagKeys; an ARN that does not name a DynamoDB table ("Invalid TableArn:
+// Invalid ResourceArn provided as input ..."); an empty list; each tag (DynamoDB's own messages,
+// "The Tag Key provided is invalid, Key: ..." and the like); then the table. A request with one bad
+// tag changes nothing; more than 50 tags on a table is refused. The ARN messages, "ResourcArn" typo
+// included, are DynamoDB's as dynalite records them; the tag messages are those the service
+// returns.
+#include <re2/re2.h>
+
+#include <cctype>
+
 #include "store/api/service_state.h"
 #include "store/api/table_description.h"
 
@@ -30,8 +36,14 @@ size_t Utf16Length(std::string_view text) {
   return length;
 }
 
+// Whether `text` has a line break, which `.` in the ARN patterns does not match.
+bool HasLineBreak(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
+
 // ^.+:.+:.+:.+:.+:.+/.+$ — six non-empty colon-separated parts, a '/' in the last one.
 bool LooksLikeArn(std::string_view arn) {
+  if (HasLineBreak(arn)) return false;
   size_t from = 1;
   for (int colon = 0; colon < 5; ++colon) {
     size_t at = arn.find(':', from);
@@ -58,7 +70,8 @@ bool IsTableArn(std::string_view arn) {
     --digits_begin;
   }
   if (digits_begin == digits_end || digits_begin == 0 || arn[digits_begin - 1] != ':') return false;
-  return digits_begin - 1 > kTableArnPrefix.size();  // a non-empty region
+  // A non-empty region, and no line break before the table name (which may hold any but '/').
+  return digits_begin - 1 > kTableArnPrefix.size() && !HasLineBreak(arn.substr(0, slash));
 }
 
 // The ARN checks that come before the members' constraints.
@@ -67,7 +80,7 @@ Status CheckArnPresentAndShaped(const std::optional<std::string>& arn, std::stri
   if (!LooksLikeArn(*arn)) {
     return PermissionDenied("User: arn:aws:iam::000000000000:root is not authorized to perform: " +
                             std::string("dynamodb:") + std::string(operation) +
-                            " on resource: " + *arn);
+                            " on resource: " + (arn->empty() ? "*" : *arn));
   }
   return Status::Ok();
 }
@@ -88,10 +101,69 @@ Result<TableEntry*> FindTableByArn(ServiceState& state, const std::string& arn,
   return &it->second;
 }
 
-Status CheckTagCount(const std::map<std::string, std::string>& tags) {
-  if (tags.size() <= kMaxTagsPerTable) return Status::Ok();
-  return ResourceExhausted("A table can have at most " + std::to_string(kMaxTagsPerTable) +
-                           " tags; this request would give it " + std::to_string(tags.size()));
+Status CheckTagCount(size_t count) {
+  if (count <= kMaxTagsPerTable) return Status::Ok();
+  return InvalidArgument("Number of Tags exceed the current limit for the provided ResourceArn");
+}
+
+// Letters, digits and white space of any script, and _ . : / = + - @ (AWS's tag pattern).
+bool TagCharactersAllowed(std::string_view text) {
+  static const RE2 kAllowed(R"(^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$)");
+  return RE2::FullMatch(text, kAllowed);
+}
+
+Status CheckTagKey(const std::optional<std::string>& key) {
+  if (!key || key->empty() || Utf16Length(*key) > kMaxTagKeyLength || !TagCharactersAllowed(*key)) {
+    return InvalidArgument("The Tag Key provided is invalid, Key: " + key.value_or("null"));
+  }
+  return Status::Ok();
+}
+
+Status CheckTagValue(const std::optional<std::string>& value) {
+  if (!value || Utf16Length(*value) > kMaxTagValueLength || !TagCharactersAllowed(*value)) {
+    return InvalidArgument("The Tag Value provided is invalid, Value: " + value.value_or("null"));
+  }
+  return Status::Ok();
+}
+
+// The tags of a request, their JSON types checked; nullopt when the member is absent.
+struct RawTag {
+  std::optional<std::string> key;
+  std::optional<std::string> value;
+};
+Result<std::optional<std::vector<RawTag>>> ReadRawTags(const FieldReader& reader) {
+  CK_ASSIGN_OR_RETURN(const json* list, reader.List("Tags"));
+  if (list == nullptr) return std::optional<std::vector<RawTag>>();
+  std::vector<RawTag> tags;
+  for (const auto& element : *list) {
+    CK_RETURN_IF_ERROR(ExpectStructure(element, "Tag"));
+    FieldReader tag(element);
+    RawTag raw;
+    CK_ASSIGN_OR_RETURN(raw.key, tag.String("Key"));
+    CK_ASSIGN_OR_RETURN(raw.value, tag.String("Value"));
+    tags.push_back(std::move(raw));
+  }
+  return std::optional<std::vector<RawTag>>(std::move(tags));
+}
+
+// Each tag valid, no key twice, no reserved prefix.
+Result<std::map<std::string, std::string>> CheckTags(const std::vector<RawTag>& raw) {
+  std::map<std::string, std::string> tags;
+  for (const RawTag& tag : raw) {
+    CK_RETURN_IF_ERROR(CheckTagKey(tag.key));
+    CK_RETURN_IF_ERROR(CheckTagValue(tag.value));
+    std::string prefix = tag.key->substr(0, 4);
+    for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (prefix == "aws:") {
+      return InvalidArgument("Tag Key cannot be prefixed with aws:, Key: " + *tag.key);
+    }
+    if (!tags.emplace(*tag.key, *tag.value).second) {
+      return InvalidArgument("Duplicate Tag Keys provided as input: Duplicate Tag Key found " +
+                             *tag.key);
+    }
+  }
+  CK_RETURN_IF_ERROR(CheckTagCount(tags.size()));
+  return tags;
 }
 
 // "1 validation error detected: Value null at '<path>' ...".
@@ -120,55 +192,28 @@ std::string TagsJson(const std::map<std::string, std::string>& tags) {
 }  // namespace
 
 Result<std::optional<std::map<std::string, std::string>>> ReadTags(const json& body) {
-  FieldReader reader(body);
-  CK_ASSIGN_OR_RETURN(const json* list, reader.List("Tags"));
-  if (list == nullptr) return std::optional<std::map<std::string, std::string>>();
-  ConstraintErrors errors;
-  std::map<std::string, std::string> tags;
-  for (size_t i = 0; i < list->size(); ++i) {
-    CK_RETURN_IF_ERROR(ExpectStructure((*list)[i], "Tag"));
-    FieldReader tag((*list)[i]);
-    CK_ASSIGN_OR_RETURN(auto key, tag.String("Key"));
-    CK_ASSIGN_OR_RETURN(auto value, tag.String("Value"));
-    const std::string path = "tags." + std::to_string(i + 1) + ".member";
-    errors.CheckRequired(key.has_value(), path + ".key");
-    if (key && key->empty()) {
-      errors.Add(key, path + ".key", "Member must have length greater than or equal to 1");
-    }
-    if (key && Utf16Length(*key) > kMaxTagKeyLength) {
-      errors.Add(
-          key, path + ".key",
-          "Member must have length less than or equal to " + std::to_string(kMaxTagKeyLength));
-    }
-    errors.CheckRequired(value.has_value(), path + ".value");
-    if (value && Utf16Length(*value) > kMaxTagValueLength) {
-      errors.Add(
-          value, path + ".value",
-          "Member must have length less than or equal to " + std::to_string(kMaxTagValueLength));
-    }
-    // A key given twice keeps its last value, as two TagResource calls would.
-    if (key && value) tags[*key] = *value;
-  }
-  CK_RETURN_IF_ERROR(errors.ToStatus());
-  CK_RETURN_IF_ERROR(CheckTagCount(tags));
+  CK_ASSIGN_OR_RETURN(auto raw, ReadRawTags(FieldReader(body)));
+  if (!raw) return std::optional<std::map<std::string, std::string>>();
+  CK_ASSIGN_OR_RETURN(auto tags, CheckTags(*raw));
   return std::optional<std::map<std::string, std::string>>(std::move(tags));
 }
 
 Result<std::string> TagResource(ServiceState& state, const json& body, OperationContext&) {
   FieldReader reader(body);
   CK_ASSIGN_OR_RETURN(auto arn, reader.String("ResourceArn"));
+  CK_ASSIGN_OR_RETURN(auto raw, ReadRawTags(reader));
   CK_RETURN_IF_ERROR(CheckArnPresentAndShaped(arn, "TagResource"));
-  if (reader.Find("Tags") == nullptr) return MissingMember("tags");
-  CK_ASSIGN_OR_RETURN(auto tags, ReadTags(body));
+  if (!raw) return MissingMember("tags");
   CK_RETURN_IF_ERROR(CheckTableArn(*arn));
-  if (tags->empty()) return InvalidArgument("Atleast one Tag needs to be provided as Input.");
+  if (raw->empty()) return InvalidArgument("Atleast one Tag needs to be provided as Input.");
+  CK_ASSIGN_OR_RETURN(auto tags, CheckTags(*raw));
   CK_ASSIGN_OR_RETURN(
       TableEntry * table,
       FindTableByArn(state, *arn,
                      "Requested resource not found: ResourcArn: " + *arn + " not found"));
   std::map<std::string, std::string> merged = table->tags;
-  for (auto& [key, value] : *tags) merged[key] = std::move(value);
-  CK_RETURN_IF_ERROR(CheckTagCount(merged));
+  for (auto& [key, value] : tags) merged[key] = std::move(value);
+  CK_RETURN_IF_ERROR(CheckTagCount(merged.size()));
   CK_RETURN_IF_ERROR(ReplaceTags(state, *table, std::move(merged)));
   return std::string("{}");
 }
@@ -181,6 +226,8 @@ Result<std::string> UntagResource(ServiceState& state, const json& body, Operati
   if (!keys) return MissingMember("tagKeys");
   CK_RETURN_IF_ERROR(CheckTableArn(*arn));
   if (keys->empty()) return InvalidArgument("Atleast one Tag Key needs to be provided as Input.");
+  for (const auto& key : *keys) CK_RETURN_IF_ERROR(CheckTagKey(key));
+  CK_RETURN_IF_ERROR(CheckTagCount(keys->size()));
   CK_ASSIGN_OR_RETURN(TableEntry * table,
                       FindTableByArn(state, *arn, std::string(kResourceNotFoundMessage)));
   std::map<std::string, std::string> kept = table->tags;

@@ -1,6 +1,6 @@
 // Tags: TagResource, UntagResource, ListTagsOfResource and CreateTable's Tags, addressed by the
-// table's ARN; and DescribeLimits. The error messages are DynamoDB's as dynalite records them,
-// "ResourcArn" typo included.
+// table's ARN; and DescribeLimits. The ARN error messages are DynamoDB's as dynalite records them,
+// "ResourcArn" typo included; the tag validation messages are those the service returns.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
@@ -86,6 +86,8 @@ describe('TagResource, UntagResource and ListTagsOfResource', () => {
       /is not authorized to perform: dynamodb:TagResource on resource: not-an-arn$/)
     await expectError(untag('not-an-arn', ['k']), 'AccessDeniedException',
       /is not authorized to perform: dynamodb:UntagResource on resource: not-an-arn$/)
+    await expectError(listTags(''), 'AccessDeniedException',
+      /is not authorized to perform: dynamodb:ListTagsOfResource on resource: \*$/)
   })
 
   test('an ARN that is not a DynamoDB table ARN', async () => {
@@ -107,32 +109,52 @@ describe('TagResource, UntagResource and ListTagsOfResource', () => {
     await expectError(untag(arn, []), 'ValidationException', 'Atleast one Tag Key needs to be provided as Input.')
   })
 
-  test('tag key and value lengths', { skip: isDynalite && 'dynalite does not check tag lengths' }, async () => {
+  test('invalid keys and values', { skip: isDynalite && 'dynalite does not check tags' }, async () => {
     const arn = await arnOf(await simpleTable('tags'))
     await expectError(tag(arn, [{ Key: '', Value: 'v' }]), 'ValidationException',
-      "1 validation error detected: Value '' at 'tags.1.member.key' failed to satisfy constraint: " +
-      'Member must have length greater than or equal to 1')
+      'The Tag Key provided is invalid, Key: ')
     const longKey = 'k'.repeat(129)
+    // One bad tag refuses the whole request: 'ok' is not applied either.
     await expectError(tag(arn, [{ Key: 'ok', Value: 'v' }, { Key: longKey, Value: 'v' }]), 'ValidationException',
-      `1 validation error detected: Value '${longKey}' at 'tags.2.member.key' failed to satisfy constraint: ` +
-      'Member must have length less than or equal to 128')
-    await expectError(tag(arn, [{ Key: 'k', Value: 'v'.repeat(257) }]), 'ValidationException',
-      /at 'tags.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 256$/)
-    // The limits count characters, not bytes: 128 two-byte characters are a valid key.
-    await tag(arn, [{ Key: 'é'.repeat(128), Value: 'ü'.repeat(256) }])
-    assert.equal((await listTags(arn)).length, 1)
+      `The Tag Key provided is invalid, Key: ${longKey}`)
+    const longValue = 'v'.repeat(257)
+    await expectError(tag(arn, [{ Key: 'k', Value: longValue }]), 'ValidationException',
+      `The Tag Value provided is invalid, Value: ${longValue}`)
+    await expectError(tag(arn, [{ Key: 'k' }]), 'ValidationException', 'The Tag Value provided is invalid, Value: null')
+    await expectError(tag(arn, [{ Key: 'a,b', Value: 'v' }]), 'ValidationException', 'The Tag Key provided is invalid, Key: a,b')
+    await expectError(tag(arn, [{ Key: 'k', Value: '100%' }]), 'ValidationException', 'The Tag Value provided is invalid, Value: 100%')
+    await expectError(tag(arn, [{ Key: 'k', Value: '\u{1F511}' }]), 'ValidationException',
+      'The Tag Value provided is invalid, Value: \u{1F511}')
+    await expectError(tag(arn, [{ Key: 'aws:zzz', Value: 'v' }]), 'ValidationException',
+      'Tag Key cannot be prefixed with aws:, Key: aws:zzz')
+    await expectError(tag(arn, [{ Key: 'dup', Value: '1' }, { Key: 'dup', Value: '2' }]), 'ValidationException',
+      'Duplicate Tag Keys provided as input: Duplicate Tag Key found dup')
+    assert.deepEqual(await listTags(arn), [])
+    // Letters, digits and spaces of any script, and + - = . _ : / @, are fine; the limits count
+    // characters, not bytes.
+    await tag(arn, [
+      { Key: 'ключ', Value: '表 a+b-c=d.e_f:g/h@i' },
+      { Key: '\u00e9'.repeat(128), Value: '\u00fc'.repeat(256) },
+    ])
+    assert.equal((await listTags(arn)).length, 2)
+    await expectError(untag(arn, ['']), 'ValidationException', 'The Tag Key provided is invalid, Key: ')
+    await expectError(untag(arn, [longKey]), 'ValidationException', `The Tag Key provided is invalid, Key: ${longKey}`)
   })
 
   test('at most 50 tags per table', { skip: isDynalite && 'dynalite does not limit tags' }, async () => {
     const arn = await arnOf(await simpleTable('tags'))
     const tags = (from, count) => Array.from({ length: count }, (_, i) => ({ Key: `k${from + i}`, Value: 'v' }))
+    const limit = 'Number of Tags exceed the current limit for the provided ResourceArn'
     await tag(arn, tags(0, 30))
     await tag(arn, tags(30, 20))
     assert.equal((await listTags(arn)).length, 50)
     // Replacing values at the limit is fine; one more key is not, and nothing changes.
     await tag(arn, tags(0, 50))
-    await expectError(tag(arn, tags(50, 1)), 'LimitExceededException')
+    await expectError(tag(arn, tags(50, 1)), 'ValidationException', limit)
+    await expectError(tag(arn, [{ Key: 'k0', Value: 'new' }, { Key: 'k50', Value: 'v' }]), 'ValidationException', limit)
     assert.equal((await listTags(arn)).length, 50)
+    assert.equal((await listTags(arn)).find((t) => t.Key === 'k0').Value, 'v')
+    await expectError(untag(arn, tags(0, 51).map((t) => t.Key)), 'ValidationException', limit)
   })
 })
 
