@@ -648,6 +648,27 @@ TEST_F(DynamoDbServiceTest, PointInTimeRecoverySettingPersists) {
   EXPECT_EQ(described["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
                      ["RecoveryPeriodInDays"],
             7);
+  // Ten days on, the window reaches back the 7 days of the recovery period.
+  now_ += std::chrono::hours(24 * 10);
+  json later =
+      Ok("DescribeContinuousBackups",
+         {{"TableName",
+           "residents"}})["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"];
+  EXPECT_DOUBLE_EQ(later["LatestRestorableDateTime"].get<double>() -
+                       later["EarliestRestorableDateTime"].get<double>(),
+                   7 * 86400.0 - 300);
+}
+
+// Constraint errors come before the table lookup, as in DynamoDB.
+TEST_F(DynamoDbServiceTest, TableSettingsAreCheckedBeforeTheTableIsLookedUp) {
+  ExpectError("UpdateTable", {{"TableName", "missing"}, {"TableClass", "CHEAP"}},
+              "ValidationException",
+              "1 validation error detected: Value 'CHEAP' at 'tableClass' failed to satisfy "
+              "constraint: Member must satisfy enum value set: [STANDARD, "
+              "STANDARD_INFREQUENT_ACCESS]");
+  Reply two = Call("UpdateTable",
+                   {{"TableName", "missing"}, {"TableClass", "CHEAP"}, {"BillingMode", "NOPE"}});
+  EXPECT_EQ(two.message.rfind("2 validation errors detected: ", 0), 0u) << two.message;
 }
 
 TEST_F(DynamoDbServiceTest, TimeToLiveDeletesExpiredItems) {

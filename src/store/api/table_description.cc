@@ -236,6 +236,7 @@ Result<TableEntry> NewTableFromRequest(const json& request, const std::string& r
                       reader.Structure("ProvisionedThroughput", "ProvisionedThroughput"));
   CK_ASSIGN_OR_RETURN(const json* local_indexes, reader.List("LocalSecondaryIndexes"));
   CK_ASSIGN_OR_RETURN(const json* global_indexes, reader.List("GlobalSecondaryIndexes"));
+  CK_ASSIGN_OR_RETURN(TableSettings settings, ReadTableSettings(reader));
   CK_RETURN_IF_ERROR(CheckTableLevelName(name));
 
   ConstraintErrors errors;
@@ -265,6 +266,7 @@ Result<TableEntry> NewTableFromRequest(const json& request, const std::string& r
   errors.CheckName(name, "tableName", true);
   errors.CheckRequired(key_schema != nullptr, "keySchema");
   errors.CheckEnum(billing_mode, "billingMode", {"PROVISIONED", "PAY_PER_REQUEST"});
+  CheckTableSettings(settings, errors);
   CK_ASSIGN_OR_RETURN(json throughput_wire,
                       ParseThroughput(throughput, "provisionedThroughput", errors));
   CK_RETURN_IF_ERROR(errors.ToStatus());
@@ -360,52 +362,63 @@ Result<TableEntry> NewTableFromRequest(const json& request, const std::string& r
   if (!global_wire.empty()) description["GlobalSecondaryIndexes"] = global_wire;
   CK_ASSIGN_OR_RETURN(auto protection, reader.Boolean("DeletionProtectionEnabled"));
   description["DeletionProtectionEnabled"] = protection.value_or(false);
-  CK_RETURN_IF_ERROR(ApplyTableSettings(reader, region, description));
+  CK_RETURN_IF_ERROR(ApplyTableSettings(settings, region, description));
   CK_RETURN_IF_ERROR(RebuildSchema(entry, index_ids));
   return entry;
 }
 
-Status ApplyTableSettings(const FieldReader& reader, const std::string& region, json& description) {
-  CK_ASSIGN_OR_RETURN(auto table_class, reader.String("TableClass"));
+Result<TableSettings> ReadTableSettings(const FieldReader& reader) {
+  TableSettings settings;
+  CK_ASSIGN_OR_RETURN(settings.table_class, reader.String("TableClass"));
   CK_ASSIGN_OR_RETURN(const json* sse, reader.Structure("SSESpecification", "SSESpecification"));
   CK_ASSIGN_OR_RETURN(const json* stream,
                       reader.Structure("StreamSpecification", "StreamSpecification"));
-  ConstraintErrors errors;
-  errors.CheckEnum(table_class, "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"});
-  std::optional<bool> sse_enabled, stream_enabled;
-  std::optional<std::string> sse_type, kms_key;
   if (sse != nullptr) {
     FieldReader sse_reader(*sse);
-    CK_ASSIGN_OR_RETURN(sse_enabled, sse_reader.Boolean("Enabled"));
-    CK_ASSIGN_OR_RETURN(sse_type, sse_reader.String("SSEType"));
-    CK_ASSIGN_OR_RETURN(kms_key, sse_reader.String("KMSMasterKeyId"));
-    errors.CheckEnum(sse_type, "sSESpecification.sSEType", {"AES256", "KMS"});
+    settings.has_sse = true;
+    CK_ASSIGN_OR_RETURN(settings.sse_enabled, sse_reader.Boolean("Enabled"));
+    CK_ASSIGN_OR_RETURN(settings.sse_type, sse_reader.String("SSEType"));
+    CK_ASSIGN_OR_RETURN(settings.kms_key, sse_reader.String("KMSMasterKeyId"));
   }
   if (stream != nullptr) {
     FieldReader stream_reader(*stream);
-    CK_ASSIGN_OR_RETURN(stream_enabled, stream_reader.Boolean("StreamEnabled"));
-    CK_ASSIGN_OR_RETURN(auto view_type, stream_reader.String("StreamViewType"));
-    errors.CheckRequired(stream_enabled.has_value(), "streamSpecification.streamEnabled");
-    errors.CheckEnum(view_type, "streamSpecification.streamViewType",
-                     {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
+    settings.has_stream = true;
+    CK_ASSIGN_OR_RETURN(settings.stream_enabled, stream_reader.Boolean("StreamEnabled"));
+    CK_ASSIGN_OR_RETURN(settings.stream_view_type, stream_reader.String("StreamViewType"));
   }
-  CK_RETURN_IF_ERROR(errors.ToStatus());
-  if (stream_enabled.value_or(false)) {
+  return settings;
+}
+
+void CheckTableSettings(const TableSettings& settings, ConstraintErrors& errors) {
+  errors.CheckEnum(settings.table_class, "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"});
+  errors.CheckEnum(settings.sse_type, "sSESpecification.sSEType", {"AES256", "KMS"});
+  if (settings.has_stream) {
+    errors.CheckRequired(settings.stream_enabled.has_value(), "streamSpecification.streamEnabled");
+  }
+  errors.CheckEnum(settings.stream_view_type, "streamSpecification.streamViewType",
+                   {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
+}
+
+Status ApplyTableSettings(const TableSettings& settings, const std::string& region,
+                          json& description) {
+  if (settings.stream_enabled.value_or(false)) {
     return InvalidArgument(
         "ck dynamodb does not implement DynamoDB Streams: StreamSpecification.StreamEnabled must "
         "be false");
   }
-  if (table_class) description["TableClassSummary"] = {{"TableClass", *table_class}};
-  if (sse != nullptr) {
-    if (sse_enabled.value_or(false)) {
+  if (settings.table_class) {
+    description["TableClassSummary"] = {{"TableClass", *settings.table_class}};
+  }
+  if (settings.has_sse) {
+    if (settings.sse_enabled.value_or(false)) {
       // A KMS key as the caller named it; without one, the AWS managed key of the account.
-      std::string key_arn = kms_key.value_or("alias/aws/dynamodb");
+      std::string key_arn = settings.kms_key.value_or("alias/aws/dynamodb");
       if (key_arn.rfind("arn:", 0) != 0) {
         key_arn = "arn:aws:kms:" + region +
                   ":000000000000:" + (key_arn.rfind("alias/", 0) == 0 ? key_arn : "key/" + key_arn);
       }
       description["SSEDescription"] = {{"Status", "ENABLED"},
-                                       {"SSEType", sse_type.value_or("KMS")},
+                                       {"SSEType", settings.sse_type.value_or("KMS")},
                                        {"KMSMasterKeyArn", key_arn}};
     } else {
       description.erase("SSEDescription");  // back to the AWS owned key, which is not described

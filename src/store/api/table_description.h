@@ -46,9 +46,24 @@ Result<json> LiveDescription(engine::Storage& storage, const TableEntry& entry);
 
 std::string TableArn(const std::string& region, const std::string& table_name);
 
-// CreateTable's and UpdateTable's TableClass, SSESpecification and StreamSpecification: checked
-// with DynamoDB's constraints and recorded in `description` (TableClassSummary, SSEDescription).
-// Streams are not implemented, so enabling one is a ValidationException that says so.
-Status ApplyTableSettings(const FieldReader& reader, const std::string& region, json& description);
+// CreateTable's and UpdateTable's TableClass, SSESpecification and StreamSpecification, in three
+// steps that follow DynamoDB's order of checks: Read (JSON types: SerializationException), Check
+// (constraints, added to the operation's other constraint errors), Apply (after the table is
+// found: recorded in TableClassSummary and SSEDescription). Streams are not implemented, so
+// Apply refuses to enable one with a ValidationException that says so.
+struct TableSettings {
+  std::optional<std::string> table_class;
+  bool has_sse = false;
+  std::optional<bool> sse_enabled;
+  std::optional<std::string> sse_type;
+  std::optional<std::string> kms_key;
+  bool has_stream = false;
+  std::optional<bool> stream_enabled;
+  std::optional<std::string> stream_view_type;
+};
+Result<TableSettings> ReadTableSettings(const FieldReader& reader);
+void CheckTableSettings(const TableSettings& settings, ConstraintErrors& errors);
+Status ApplyTableSettings(const TableSettings& settings, const std::string& region,
+                          json& description);
 
 }  // namespace ck::store::api

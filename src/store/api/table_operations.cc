@@ -201,8 +201,10 @@ Result<std::string> UpdateTable(ServiceState& state, const json& body, Operation
                       reader.Structure("ProvisionedThroughput", "ProvisionedThroughput"));
   CK_ASSIGN_OR_RETURN(const json* index_updates, reader.List("GlobalSecondaryIndexUpdates"));
   CK_ASSIGN_OR_RETURN(const json* definitions, reader.List("AttributeDefinitions"));
+  CK_ASSIGN_OR_RETURN(TableSettings settings, ReadTableSettings(reader));
   ConstraintErrors errors;
   errors.CheckEnum(billing_mode, "billingMode", {"PROVISIONED", "PAY_PER_REQUEST"});
+  CheckTableSettings(settings, errors);
   std::optional<int64_t> read_units, write_units;
   if (throughput != nullptr) {
     FieldReader throughput_reader(*throughput);
@@ -275,7 +277,7 @@ Result<std::string> UpdateTable(ServiceState& state, const json& body, Operation
     CK_ASSIGN_OR_RETURN(auto protection, reader.Boolean("DeletionProtectionEnabled"));
     description["DeletionProtectionEnabled"] = protection.value_or(false);
   }
-  CK_RETURN_IF_ERROR(ApplyTableSettings(reader, state.options.region, description));
+  CK_RETURN_IF_ERROR(ApplyTableSettings(settings, state.options.region, description));
 
   std::vector<int64_t> dropped;
   std::vector<std::string> created;
@@ -422,8 +424,12 @@ std::string ContinuousBackupsBody(const ServiceState& state, const TableEntry& t
   json recovery = {{"PointInTimeRecoveryStatus", table.pitr_enabled ? "ENABLED" : "DISABLED"}};
   if (table.pitr_enabled) {
     // "LatestRestorableDateTime is typically 5 minutes before the current time."
-    const double latest = std::max(table.pitr_enabled_at, state.NowEpochSeconds() - 300);
-    recovery["EarliestRestorableDateTime"] = table.pitr_enabled_at;
+    const double now = state.NowEpochSeconds();
+    const double latest = std::max(table.pitr_enabled_at, now - 300);
+    // The window reaches back RecoveryPeriodInDays, but not before recovery was switched on.
+    const double earliest = std::max(table.pitr_enabled_at,
+                                     now - 86400.0 * static_cast<double>(table.pitr_recovery_days));
+    recovery["EarliestRestorableDateTime"] = std::min(earliest, latest);
     recovery["LatestRestorableDateTime"] = latest;
     recovery["RecoveryPeriodInDays"] = table.pitr_recovery_days;
   }
