@@ -613,6 +613,9 @@ TEST_F(DynamoDbServiceTest, TagsPersistAndGoWithTheTable) {
   Open(false);  // tags live in the catalog
   EXPECT_EQ(Ok("ListTagsOfResource", {{"ResourceArn", arn}})["Tags"],
             json::parse(R"([{"Key":"b","Value":""},{"Key":"env","Value":"test"}])"));
+  // CreateTable too checks the Tags' types before its other members.
+  EXPECT_EQ(Call("CreateTable", {{"TableName", "ab"}, {"Tags", "x"}}).type,
+            "SerializationException");
   // Member types are checked before anything else, the ARN included.
   EXPECT_EQ(Call("TagResource", {{"Tags", "x"}}).type, "SerializationException");
   EXPECT_EQ(Call("TagResource", {{"ResourceArn", "bad"}, {"Tags", {{{"Key", 5}}}}}).type,

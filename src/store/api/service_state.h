@@ -109,8 +109,15 @@ Result<std::string> TagResource(ServiceState&, const json&, OperationContext&);
 Result<std::string> UntagResource(ServiceState&, const json&, OperationContext&);
 Result<std::string> ListTagsOfResource(ServiceState&, const json&, OperationContext&);
 Result<std::string> DescribeLimits(ServiceState&, const json&, OperationContext&);
-// CreateTable's Tags member, checked as TagResource checks it (a key given twice, an invalid key
-// or value, the aws: prefix, more than 50 tags: ValidationException); nullopt when absent.
-Result<std::optional<std::map<std::string, std::string>>> ReadTags(const json& body);
+// A request's Tags member in two steps, as DynamoDB checks it: ReadRawTags checks the JSON types
+// (SerializationException; nullopt when absent), CheckTags the tags themselves (a key given twice,
+// an invalid key or value, the aws: prefix, more than 50 tags: ValidationException). Used by
+// TagResource and CreateTable.
+struct RawTag {
+  std::optional<std::string> key;
+  std::optional<std::string> value;
+};
+Result<std::optional<std::vector<RawTag>>> ReadRawTags(const FieldReader& reader);
+Result<std::map<std::string, std::string>> CheckTags(const std::vector<RawTag>& raw);
 
 }  // namespace ck::store::api

@@ -124,10 +124,12 @@ Result<const engine::IndexSchema*> CreateIndex(ServiceState& state, TableEntry& 
 }  // namespace
 
 Result<std::string> CreateTable(ServiceState& state, const json& body, OperationContext&) {
+  CK_ASSIGN_OR_RETURN(auto raw_tags, ReadRawTags(FieldReader(body)));
   CK_ASSIGN_OR_RETURN(TableEntry entry,
                       NewTableFromRequest(body, state.options.region, state.NowEpochSeconds()));
-  CK_ASSIGN_OR_RETURN(auto tags, ReadTags(body));
-  if (tags) entry.tags = std::move(*tags);
+  if (raw_tags) {
+    CK_ASSIGN_OR_RETURN(entry.tags, CheckTags(*raw_tags));
+  }
   if (state.tables.count(entry.schema.name) != 0) {
     return AlreadyExists("Table already exists: " + entry.schema.name);
   }

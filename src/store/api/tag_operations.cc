@@ -126,11 +126,31 @@ Status CheckTagValue(const std::optional<std::string>& value) {
   return Status::Ok();
 }
 
-// The tags of a request, their JSON types checked; nullopt when the member is absent.
-struct RawTag {
-  std::optional<std::string> key;
-  std::optional<std::string> value;
-};
+// "1 validation error detected: Value null at '<path>' ...".
+Status MissingMember(std::string_view path) {
+  ConstraintErrors errors;
+  errors.CheckRequired(false, path);
+  return errors.ToStatus();
+}
+
+// Gives `table` these tags, in the catalog first and then in memory.
+Status ReplaceTags(ServiceState& state, TableEntry& table,
+                   std::map<std::string, std::string> tags) {
+  TableEntry updated = table;
+  updated.tags = std::move(tags);
+  CK_RETURN_IF_ERROR(InTransaction(*state.storage, [&] { return state.PersistTable(updated); }));
+  table.tags = std::move(updated.tags);
+  return Status::Ok();
+}
+
+std::string TagsJson(const std::map<std::string, std::string>& tags) {
+  json list = json::array();
+  for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
+  return list.dump();
+}
+
+}  // namespace
+
 Result<std::optional<std::vector<RawTag>>> ReadRawTags(const FieldReader& reader) {
   CK_ASSIGN_OR_RETURN(const json* list, reader.List("Tags"));
   if (list == nullptr) return std::optional<std::vector<RawTag>>();
@@ -164,38 +184,6 @@ Result<std::map<std::string, std::string>> CheckTags(const std::vector<RawTag>& 
   }
   CK_RETURN_IF_ERROR(CheckTagCount(tags.size()));
   return tags;
-}
-
-// "1 validation error detected: Value null at '<path>' ...".
-Status MissingMember(std::string_view path) {
-  ConstraintErrors errors;
-  errors.CheckRequired(false, path);
-  return errors.ToStatus();
-}
-
-// Gives `table` these tags, in the catalog first and then in memory.
-Status ReplaceTags(ServiceState& state, TableEntry& table,
-                   std::map<std::string, std::string> tags) {
-  TableEntry updated = table;
-  updated.tags = std::move(tags);
-  CK_RETURN_IF_ERROR(InTransaction(*state.storage, [&] { return state.PersistTable(updated); }));
-  table.tags = std::move(updated.tags);
-  return Status::Ok();
-}
-
-std::string TagsJson(const std::map<std::string, std::string>& tags) {
-  json list = json::array();
-  for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
-  return list.dump();
-}
-
-}  // namespace
-
-Result<std::optional<std::map<std::string, std::string>>> ReadTags(const json& body) {
-  CK_ASSIGN_OR_RETURN(auto raw, ReadRawTags(FieldReader(body)));
-  if (!raw) return std::optional<std::map<std::string, std::string>>();
-  CK_ASSIGN_OR_RETURN(auto tags, CheckTags(*raw));
-  return std::optional<std::map<std::string, std::string>>(std::move(tags));
 }
 
 Result<std::string> TagResource(ServiceState& state, const json& body, OperationContext&) {
