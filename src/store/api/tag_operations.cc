@@ -90,6 +90,11 @@ Status CheckTableArn(const std::string& arn) {
   return InvalidArgument("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
 }
 
+// TagResource's and ListTagsOfResource's ResourceNotFoundException message ("ResourcArn" sic).
+std::string ResourcArnNotFound(const std::string& arn) {
+  return "Requested resource not found: ResourcArn: " + arn + " not found";
+}
+
 // The table an ARN names: this server's region and account, and a table that exists.
 Result<TableEntry*> FindTableByArn(ServiceState& state, const std::string& arn,
                                    std::string not_found_message) {
@@ -195,10 +200,7 @@ Result<std::string> TagResource(ServiceState& state, const json& body, Operation
   CK_RETURN_IF_ERROR(CheckTableArn(*arn));
   if (raw->empty()) return InvalidArgument("Atleast one Tag needs to be provided as Input.");
   CK_ASSIGN_OR_RETURN(auto tags, CheckTags(*raw));
-  CK_ASSIGN_OR_RETURN(
-      TableEntry * table,
-      FindTableByArn(state, *arn,
-                     "Requested resource not found: ResourcArn: " + *arn + " not found"));
+  CK_ASSIGN_OR_RETURN(TableEntry * table, FindTableByArn(state, *arn, ResourcArnNotFound(*arn)));
   std::map<std::string, std::string> merged = table->tags;
   for (auto& [key, value] : tags) merged[key] = std::move(value);
   CK_RETURN_IF_ERROR(CheckTagCount(merged.size()));
@@ -233,10 +235,7 @@ Result<std::string> ListTagsOfResource(ServiceState& state, const json& body, Op
   (void)next_token;  // every tag fits in one page (at most 50), so there is never a next one
   CK_RETURN_IF_ERROR(CheckArnPresentAndShaped(arn, "ListTagsOfResource"));
   CK_RETURN_IF_ERROR(CheckTableArn(*arn));
-  CK_ASSIGN_OR_RETURN(
-      TableEntry * table,
-      FindTableByArn(state, *arn,
-                     "Requested resource not found: ResourcArn: " + *arn + " not found"));
+  CK_ASSIGN_OR_RETURN(TableEntry * table, FindTableByArn(state, *arn, ResourcArnNotFound(*arn)));
   return "{\"Tags\":" + TagsJson(table->tags) + "}";
 }
 
